@@ -1,0 +1,66 @@
+"""Admission: turning a hello into an identity, or a refusal that closes the connection."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from host.handles import handle_key, handle_problem
+from host.identity import MODERATOR_HANDLE, VIEWER, Identity
+from host.protocol import Hello
+from host.refusal import Refused
+from host.room import Room
+from host.settings import Settings
+from host.storage import HandleTaken, Storage
+from host.tokens import new_token, token_hash
+
+
+@dataclass(frozen=True)
+class Admission:
+    identity: Identity
+    token: str | None = None
+    """A participant's resume token, sent back in the welcome."""
+
+
+async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) -> Admission:
+    """Who this hello says it is, checked against the server's records."""
+    if hello.role == "viewer":
+        return Admission(VIEWER)
+    if hello.role == "moderator":
+        if hello.token and await is_moderator_token(hello.token, storage, settings):
+            return Admission(Identity(MODERATOR_HANDLE, "moderator"))
+        raise Refused("bad_token", "That moderator token is not valid.", fatal=True)
+    if hello.role == "guest":
+        if hello.token and await storage.guest_token_matches(room.id, token_hash(hello.token)):
+            return Admission(Identity(room.spec.guest.handle, "guest"))
+        raise Refused("bad_token", "That guest link is not valid for this session.", fatal=True)
+    if hello.token is not None:
+        participant = await storage.participant_by_token(room.id, token_hash(hello.token))
+        if participant is None:
+            raise Refused("bad_token", "That token does not belong to this session; join with a handle.", fatal=True)
+        return Admission(Identity(participant.handle, "participant"), hello.token)
+    if hello.handle is None:
+        raise Refused("bad_hello", "A participant joins with a handle or resumes with a token.", fatal=True)
+    return await _join(hello.handle, room, storage, settings)
+
+
+async def is_moderator_token(token: str, storage: Storage, settings: Settings) -> bool:
+    if settings.moderator_token and hmac.compare_digest(token.encode(), settings.moderator_token.encode()):
+        return True
+    return await storage.moderator_token_matches(token_hash(token))
+
+
+async def _join(handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
+    if problem := handle_problem(handle):
+        raise Refused("bad_handle", problem, fatal=True)
+    key = handle_key(handle)
+    if key == handle_key(room.spec.guest.handle):
+        raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
+    token = new_token()
+    try:
+        await storage.add_participant(room.id, handle, key, token_hash(token), settings.clock.now())
+    except HandleTaken:
+        raise Refused(
+            "handle_taken", f"Someone in this session already goes by “{handle}”; pick another.", fatal=True
+        ) from None
+    return Admission(Identity(handle, "participant"), token)

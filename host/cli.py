@@ -1,0 +1,270 @@
+"""`hashtalk`: one click group for every sub-command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from host.clock import SystemClock
+from host.moderator_token import issue_moderator_token, moderator_token_line
+from host.room import load_state
+from host.server import start_server
+from host.sessionfile import SessionFileError, load_session_file
+from host.settings import Settings, default_db_path
+from host.storage import SessionExists, Storage
+from host.tokens import new_token, token_hash
+
+T = TypeVar("T")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The SQLite file [default: HASHTALK_DB, or hashtalk.db in the user data directory].",
+)
+url_option = click.option(
+    "--url",
+    default=None,
+    help="Where people reach the server, for printed links [default: HASHTALK_URL or http://127.0.0.1:8000].",
+)
+
+
+@click.group()
+@click.version_option(package_name="hashtalk")
+def main() -> None:
+    """hashtalk hosts Twitter-chat-style live sessions."""
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+def serve(db_path: Path | None, host: str, port: int) -> None:
+    """Run the server: the websocket protocol, the API and the scheduler."""
+    settings = _settings(db_path)
+
+    async def run() -> None:
+        async with Storage(settings.db_path) as storage:
+            token_line = await moderator_token_line(storage, settings)
+        server = await start_server(settings, host, port, log_level="info")
+        click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
+        click.echo(token_line)
+        await server.wait()
+
+    _run(run)
+
+
+@main.group()
+def session() -> None:
+    """Add, list and inspect sessions."""
+
+
+@session.command("add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@url_option
+def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
+    """Schedule the session defined in FILE (TOML); prints its links."""
+    try:
+        spec = load_session_file(file.read_text(encoding="utf-8"))
+    except SessionFileError as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: not UTF-8 text") from None
+    settings = _settings(db_path, url)
+    guest_token = new_token()
+
+    async def add() -> None:
+        async with Storage(settings.db_path) as storage:
+            await storage.add_session(spec, token_hash(guest_token), SystemClock().now())
+
+    try:
+        _run(add)
+    except SessionExists:
+        raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
+    click.echo(f"added {spec.slug}: {spec.title} ({spec.hashtag}), starts {_local(spec.starts_at)}")
+    click.echo(f"  participants: {settings.public_url}/s/{spec.slug}")
+    click.echo(f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {spec.guest.name} only)")
+
+
+@session.command("list")
+@db_option
+def session_list(db_path: Path | None) -> None:
+    """Every session: state, start time, counts."""
+    settings = _settings(db_path)
+
+    async def rows() -> list[tuple[str, ...]]:
+        async with Storage(settings.db_path) as storage:
+            result = []
+            for stored in await storage.sessions():
+                state = await load_state(storage, stored)
+                counts = await storage.counts(stored.id)
+                result.append(
+                    (
+                        stored.spec.slug,
+                        _state_text(state.state, state.question, stored.spec.question_count),
+                        _local(stored.spec.starts_at),
+                        str(counts.participants),
+                        str(counts.messages),
+                        stored.spec.title,
+                    )
+                )
+            return result
+
+    table = _run(rows)
+    if not table:
+        click.echo(f"no sessions in {settings.db_path}; add one with `hashtalk session add FILE.toml`")
+        return
+    _print_table(("SLUG", "STATE", "STARTS", "PEOPLE", "POSTS", "TITLE"), table)
+
+
+@session.command("show")
+@click.argument("slug")
+@db_option
+def session_show(slug: str, db_path: Path | None) -> None:
+    """One session: state, current question, next change, counts."""
+    settings = _settings(db_path)
+
+    async def show() -> list[tuple[str, str]]:
+        async with Storage(settings.db_path) as storage:
+            stored = await storage.session(slug)
+            if stored is None:
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            state = await load_state(storage, stored)
+            counts = await storage.counts(stored.id)
+            head = await storage.head(stored.id)
+        spec = stored.spec
+        current = f"Q{state.question}: {spec.questions[state.question - 1]}" if state.question else "none yet"
+        next_change = "paused" if state.paused else (_local(state.next_at) if state.next_at else "by hand")
+        return [
+            ("title", spec.title),
+            ("hashtag", spec.hashtag),
+            ("guest", f"{spec.guest.name} (@{spec.guest.handle})"),
+            ("starts", _local(spec.starts_at)),
+            ("state", _state_text(state.state, state.question, spec.question_count)),
+            ("question", current),
+            ("next change", next_change),
+            ("participants", str(counts.participants)),
+            ("messages", str(counts.messages)),
+            ("likes", str(counts.reactions)),
+            ("events", str(head)),
+        ]
+
+    for name, value in _run(show):
+        click.echo(f"{name + ':':<14}{value}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["moderator", "guest"]), default="moderator")
+@click.argument("slug", required=False)
+@db_option
+@url_option
+def token(kind: str, slug: str | None, db_path: Path | None, url: str | None) -> None:
+    """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link.
+
+    A new moderator token is added to the valid ones and saved for this user's
+    console; a new guest link replaces the session's old one.
+    """
+    settings = _settings(db_path, url)
+    if kind == "guest" and not slug:
+        raise click.UsageError("`hashtalk token guest` needs the session's SLUG")
+    if kind == "moderator" and slug:
+        raise click.UsageError("a moderator token is for every session; leave out the SLUG")
+
+    async def issue() -> str:
+        async with Storage(settings.db_path) as storage:
+            if kind == "moderator":
+                return await issue_moderator_token(storage, SystemClock().now())
+            guest_token = new_token()
+            if not await storage.set_guest_token(slug or "", token_hash(guest_token)):
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            return _guest_link(settings, slug or "", guest_token)
+
+    click.echo(_run(issue))
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+def demo(db_path: Path | None, host: str, port: int) -> None:
+    """Serve a demo session that opens now, with a simulated guest and crowd."""
+    from host.demo import DEMO_SLUG, demo_spec, run_crowd
+
+    settings = _settings(db_path)
+
+    async def run() -> None:
+        spec = demo_spec(settings.clock.now())
+        guest_token = new_token()
+        async with Storage(settings.db_path) as storage:
+            await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
+            await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
+            token_line = await moderator_token_line(storage, settings)
+        server = await start_server(settings, host, port)
+        base = f"http://{host}:{server.port}"
+        click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
+        click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")
+        click.echo(f"  participants:  {base}/s/{spec.slug}")
+        click.echo(f"  guest link:    {base}/s/{spec.slug}#guest={guest_token}")
+        click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
+        click.echo(f"  {token_line}")
+        click.echo(f"  database:      {settings.db_path}")
+        click.echo("Ctrl-C stops.")
+        crowd = asyncio.create_task(run_crowd(server.ws_url, spec, guest_token))
+        try:
+            await server.wait()
+        finally:
+            crowd.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await crowd
+
+    _run(run)
+
+
+def _settings(db_path: Path | None, url: str | None = None) -> Settings:
+    try:
+        return Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run(make: Callable[[], Awaitable[T]]) -> T:
+    async def run() -> T:
+        return await make()
+
+    try:
+        return asyncio.run(run())
+    except KeyboardInterrupt:
+        # Ctrl-C is how a server is stopped: the lifespan has closed the database.
+        click.echo("stopped.", err=True)
+        sys.exit(0)
+
+
+def _guest_link(settings: Settings, slug: str, guest_token: str) -> str:
+    # In the fragment, so the token never reaches a server log.
+    return f"{settings.public_url}/s/{slug}#guest={guest_token}"
+
+
+def _state_text(state: str, question: int | None, count: int) -> str:
+    return f"live Q{question}/{count}" if state == "live" else state
+
+
+def _local(ts: float | None) -> str:
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+

@@ -1,0 +1,172 @@
+"""One websocket connection on /ws/<slug>: hello, welcome, replay, then live.
+
+The order of what a client receives is the promise of the protocol: `welcome`
+(with the head `seq`), every event after the client's `since` up to that head,
+then live events, with no gap and no duplicate. Joining the room's fan-out and
+reading its head happen at one instant (no await between), which is what
+makes that hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from host.access import Admission, admit
+from host.fanout import Outbox
+from host.protocol import PROTOCOL_VERSION, Hello, Mod, Post, React, ack_frame, encode, error_frame, parse_frame
+from host.refusal import Refused
+from host.room import Room, event_frame
+from host.rooms import Rooms
+from host.settings import Settings
+from host.storage import Storage
+
+log = logging.getLogger(__name__)
+
+REPLAY_CHUNK = 500
+CLOSE_POLICY = 1008
+CLOSE_TOO_SLOW = 4008
+"""Close code for a client cut off for falling behind; it should resume from its last seq."""
+
+
+async def session_socket(websocket: WebSocket) -> None:
+    """The websocket endpoint; the app's state holds the rooms, storage and settings."""
+    rooms: Rooms = websocket.app.state.rooms
+    storage: Storage = websocket.app.state.storage
+    settings: Settings = websocket.app.state.settings
+    await websocket.accept()
+    room = await rooms.get(websocket.path_params["slug"])
+    if room is None:
+        await _refuse(websocket, Refused("unknown_session", "There is no session here; check the link.", fatal=True))
+        return
+    try:
+        hello, admission = await _greet(websocket, room, storage, settings)
+    except Refused as refusal:
+        await _refuse(websocket, refusal)
+        return
+    except WebSocketDisconnect:
+        return
+    await _serve(websocket, room, storage, settings, hello, admission)
+
+
+async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: Settings) -> tuple[Hello, Admission]:
+    try:
+        text = await asyncio.wait_for(_receive_text(websocket), settings.hello_timeout)
+    except TimeoutError:
+        raise Refused("hello_timeout", "No hello arrived in time.", fatal=True) from None
+    frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
+    if not isinstance(frame, Hello):
+        raise Refused("hello_first", "The first frame must be a hello.", fatal=True)
+    return frame, await admit(frame, room, storage, settings)
+
+
+async def _serve(
+    websocket: WebSocket, room: Room, storage: Storage, settings: Settings, hello: Hello, admission: Admission
+) -> None:
+    outbox = Outbox(websocket.send_text, settings.send_queue)
+    head = room.head
+    room.hub.join(outbox)  # from here on, every event after `head` is queued for us
+    try:
+        await websocket.send_text(_welcome(room, admission, head))
+        await _replay(websocket, room, storage, since=min(hello.since, head), until=head)
+        sender = outbox.start()
+        receiver = asyncio.ensure_future(_receive_frames(websocket, room, settings, admission, outbox))
+        try:
+            await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sender.cancel()
+            receiver.cancel()
+        if outbox.cut_off:
+            await _close(websocket, CLOSE_TOO_SLOW, "too far behind: resume from your last seq")
+        elif receiver.done() and not receiver.cancelled() and receiver.result():
+            await _close(websocket, CLOSE_POLICY, "")
+    except WebSocketDisconnect:
+        pass
+    finally:
+        room.hub.leave(outbox)
+
+
+async def _replay(websocket: WebSocket, room: Room, storage: Storage, *, since: int, until: int) -> None:
+    while since < until:
+        events = await storage.events(room.id, since=since, until=until, limit=REPLAY_CHUNK)
+        for event in events:
+            await websocket.send_text(event_frame(event.seq, event.kind, event.at, event.data))
+        since = events[-1].seq
+
+
+async def _receive_frames(
+    websocket: WebSocket, room: Room, settings: Settings, admission: Admission, outbox: Outbox
+) -> bool:
+    """Handle client frames until the client leaves (False) or must be closed (True)."""
+    who = admission.identity
+    while True:
+        try:
+            text = await _receive_text(websocket)
+        except WebSocketDisconnect:
+            return False
+        except Refused as refusal:
+            outbox.offer(error_frame(refusal))
+            continue
+        try:
+            frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
+            if isinstance(frame, Post):
+                outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
+            elif isinstance(frame, React):
+                seq = await room.react(who, frame)
+                if frame.cid is not None:
+                    outbox.offer(ack_frame(frame.cid, seq))
+            elif isinstance(frame, Mod):
+                seq = await room.moderate(who, frame)
+                if frame.cid is not None:
+                    outbox.offer(ack_frame(frame.cid, seq))
+            else:
+                raise Refused("bad_frame", "This connection has already said hello.")
+        except Refused as refusal:
+            outbox.offer(error_frame(refusal))
+            if refusal.fatal:
+                return True
+
+
+async def _receive_text(websocket: WebSocket) -> str:
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    if message.get("text") is None:
+        raise Refused("bad_frame", "Frames are JSON text, not binary.")
+    text: str = message["text"]
+    return text
+
+
+def _welcome(room: Room, admission: Admission, head: int) -> str:
+    who = admission.identity
+    frame: dict[str, Any] = {
+        "type": "welcome",
+        "protocol": PROTOCOL_VERSION,
+        "session": room.snapshot(who.role),
+        "you": {"handle": who.handle or None, "role": who.role},
+        "token": admission.token,
+        "seq": head,
+    }
+    return encode(frame)
+
+
+async def _refuse(websocket: WebSocket, refusal: Refused) -> None:
+    try:
+        await websocket.send_text(error_frame(refusal))
+    except (WebSocketDisconnect, RuntimeError):
+        return
+    await _close(websocket, CLOSE_POLICY, refusal.code)
+
+
+async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+    if websocket.application_state == WebSocketState.DISCONNECTED:
+        return
+    try:
+        # A client that stopped reading may never take the close frame; the
+        # server's ping timeout ends the transport then.
+        await asyncio.wait_for(websocket.close(code, reason), 1.0)
+    except (TimeoutError, RuntimeError, WebSocketDisconnect):
+        log.debug("close %s did not go through", code)

@@ -1,0 +1,162 @@
+"""The wire protocol: client frames parsed and validated, server frames encoded.
+
+No I/O here (as in websockets' own `protocol.py`): the connection handler feeds
+text in and sends text out, and this module is tested without sockets. Every
+field and error code is documented in docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Union
+
+from host.refusal import Refused
+
+PROTOCOL_VERSION = 1
+ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
+MAX_CID_CHARS = 64
+EMOJIS = frozenset({"like"})
+
+
+@dataclass(frozen=True)
+class Hello:
+    """The first frame of every connection: who this is, and where to resume."""
+
+    role: str
+    handle: str | None = None
+    token: str | None = None
+    since: int = 0
+
+
+@dataclass(frozen=True)
+class Post:
+    """A new message; `question` None means the current one, `reply_to` a message's `seq`."""
+
+    cid: str
+    body: str
+    question: int | None = None
+    reply_to: int | None = None
+
+
+@dataclass(frozen=True)
+class React:
+    """Toggle this identity's reaction on a message."""
+
+    target: int
+    emoji: str
+    cid: str | None = None
+
+
+@dataclass(frozen=True)
+class Mod:
+    """A moderator action with its own arguments (for example `seconds` for extend)."""
+
+    action: str
+    args: dict[str, Any]
+    cid: str | None = None
+
+
+ClientFrame = Union[Hello, Post, React, Mod]
+
+
+def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
+    """Validate one text frame from a client; raises Refused naming what is wrong."""
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise Refused("frame_too_large", f"A frame may be at most {max_bytes} bytes.")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise Refused("bad_json", "A frame must be a JSON object.", fatal=True) from None
+    if not isinstance(data, dict):
+        raise Refused("bad_json", "A frame must be a JSON object.", fatal=True)
+    cid = data.get("cid")
+    kind = data.get("type")
+    try:
+        if kind == "hello":
+            return _hello(data)
+        if kind == "post":
+            return Post(
+                cid=_cid(data, required=True) or "",
+                body=_string(data, "body"),
+                question=_optional_number(data, "question"),
+                reply_to=_optional_number(data, "reply_to"),
+            )
+        if kind == "react":
+            emoji = _string(data, "emoji")
+            if emoji not in EMOJIS:
+                raise Refused("bad_emoji", f"emoji: one of {', '.join(sorted(EMOJIS))}.")
+            target = _optional_number(data, "target")
+            if target is None:
+                raise Refused("bad_field", "target: the seq of the message to react to.")
+            return React(target=target, emoji=emoji, cid=_cid(data, required=False))
+        if kind == "mod":
+            action = _string(data, "action")
+            args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}
+            return Mod(action=action, args=args, cid=_cid(data, required=False))
+    except Refused as refusal:
+        refusal.cid = cid if isinstance(cid, str) else None
+        raise
+    if not isinstance(kind, str):
+        raise Refused("bad_frame", "A frame needs a “type”.")
+    raise Refused("unknown_type", f"“{kind[:40]}” is not a frame type this server knows.")
+
+
+def _hello(data: dict[str, Any]) -> Hello:
+    version = data.get("v", PROTOCOL_VERSION)
+    if version != PROTOCOL_VERSION:
+        raise Refused("bad_version", f"This server speaks protocol version {PROTOCOL_VERSION}.", fatal=True)
+    role = data.get("role")
+    if role not in ROLES:
+        raise Refused("bad_role", f"role: one of {', '.join(sorted(ROLES))}.", fatal=True)
+    handle = data.get("handle")
+    token = data.get("token")
+    if handle is not None and not isinstance(handle, str):
+        raise Refused("bad_handle", "handle: must be a string.", fatal=True)
+    if token is not None and (not isinstance(token, str) or len(token) > 200):
+        raise Refused("bad_token", "token: must be a string.", fatal=True)
+    since = data.get("since", 0)
+    if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+        raise Refused("bad_field", "since: the last seq you saw, 0 or more.", fatal=True)
+    return Hello(role=role, handle=handle, token=token, since=since)
+
+
+def _cid(data: dict[str, Any], *, required: bool) -> str | None:
+    cid = data.get("cid")
+    if cid is None and not required:
+        return None
+    if not isinstance(cid, str) or not 1 <= len(cid) <= MAX_CID_CHARS:
+        raise Refused("bad_field", f"cid: your id for this post, a string of 1 to {MAX_CID_CHARS} characters.")
+    return cid
+
+
+def _string(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str):
+        raise Refused("bad_field", f"{name}: must be a string.")
+    return value
+
+
+def _optional_number(data: dict[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Refused("bad_field", f"{name}: a whole number from 1.")
+    return value
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """One server frame as compact JSON text; done once per frame, whatever the audience."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def error_frame(refusal: Refused) -> str:
+    frame: dict[str, Any] = {"type": "error", "code": refusal.code, "message": refusal.message}
+    if refusal.cid is not None:
+        frame["cid"] = refusal.cid
+    return encode(frame)
+
+
+def ack_frame(cid: str, seq: int) -> str:
+    return encode({"type": "ack", "cid": cid, "seq": seq})

@@ -1,0 +1,16 @@
+"""The one way anything in hashtalk says no: a stable code and a sentence for a person."""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """A request that changes nothing; `code` is stable (see docs/protocol.md)."""
+
+    def __init__(self, code: str, message: str, *, fatal: bool = False, cid: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fatal = fatal
+        """True when the connection is closed after the error is sent."""
+        self.cid = cid
+        """The client's id of the frame refused, echoed so the client can match it."""

@@ -1,0 +1,45 @@
+"""The server's rooms, one per stored session, loaded at start and as sessions are added."""
+
+from __future__ import annotations
+
+import asyncio
+
+from host.room import Room
+from host.settings import Settings
+from host.storage import Storage, StoredSession
+
+
+class Rooms:
+    """Every session the server runs, by slug."""
+
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self._storage = storage
+        self._settings = settings
+        self._rooms: dict[str, Room] = {}
+        self._loading = asyncio.Lock()
+        self.timers_changed = asyncio.Event()
+        """Set when a room's timer moved or a room was added: the scheduler re-plans."""
+
+    def all(self) -> list[Room]:
+        return list(self._rooms.values())
+
+    async def get(self, slug: str) -> Room | None:
+        """The room for `slug`, loading it if `hashtalk session add` stored it since the last scan."""
+        if (room := self._rooms.get(slug)) is not None:
+            return room
+        stored = await self._storage.session(slug)
+        return await self._load(stored) if stored is not None else None
+
+    async def refresh(self) -> None:
+        """Load every stored session not loaded yet."""
+        for stored in await self._storage.sessions():
+            if stored.spec.slug not in self._rooms:
+                await self._load(stored)
+
+    async def _load(self, stored: StoredSession) -> Room:
+        async with self._loading:
+            if (room := self._rooms.get(stored.spec.slug)) is None:
+                room = await Room.load(stored, self._storage, self._settings, self.timers_changed.set)
+                self._rooms[stored.spec.slug] = room
+                self.timers_changed.set()
+        return room

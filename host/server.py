@@ -1,0 +1,88 @@
+"""Running the app under uvicorn: one way, shared by `hashtalk serve`, the demo, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import dataclass
+
+import uvicorn
+
+from host.app import create_app
+from host.settings import Settings
+
+# Frames between the protocol's limit and this are refused politely with
+# `frame_too_large`; beyond it uvicorn closes the connection (1009) unread.
+TRANSPORT_LIMIT_FACTOR = 4
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server with an event to await instead of polling `started`."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            self.ready.set()
+
+
+@dataclass
+class RunningServer:
+    """A started server: where it listens, and how to stop it."""
+
+    host: str
+    port: int
+    task: asyncio.Task[None]
+    server: uvicorn.Server
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+    async def wait(self) -> None:
+        """Until the server stops (Ctrl-C or SIGTERM when it owns the signals)."""
+        await self.task
+
+
+def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str = "warning") -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        ws="websockets-sansio",
+        ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
+        # Compression costs CPU and ~100 KiB per connection; chat frames are small.
+        ws_per_message_deflate=False,
+        lifespan="on",
+        log_level=log_level,
+        access_log=False,
+    )
+
+
+async def start_server(
+    settings: Settings, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+) -> RunningServer:
+    """Bind, start and wait until the app's lifespan has run; port 0 picks a free port."""
+    listener = socket.create_server((host, port), reuse_port=False)
+    bound_port = listener.getsockname()[1]
+    server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
+    task = asyncio.create_task(server.serve(sockets=[listener]))
+    ready = asyncio.ensure_future(server.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if not server.ready.is_set():
+        ready.cancel()
+        listener.close()
+        await task  # re-raises what stopped the start-up
+        raise RuntimeError("the server stopped during start-up")
+    return RunningServer(host, bound_port, task, server)

@@ -1,0 +1,76 @@
+"""Server settings: each field documented, each one settable from the environment.
+
+The README's configuration table lists the same names; a test checks that
+every field here is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from host.clock import Clock, SystemClock
+
+
+def default_db_path() -> Path:
+    """`HASHTALK_DB`, or hashtalk.db in the user's data directory."""
+    configured = os.environ.get("HASHTALK_DB")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_data_dir("hashtalk")) / "hashtalk.db"
+
+
+def saved_token_path() -> Path:
+    """Where `hashtalk serve` keeps the moderator token it generated, for the console."""
+    return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"
+
+
+@dataclass
+class Settings:
+    """Everything `create_app` needs; tests build one directly."""
+
+    db_path: Path = field(default_factory=default_db_path)
+    """The SQLite file (env HASHTALK_DB)."""
+    moderator_token: str | None = None
+    """A moderator token accepted besides the stored ones (env HASHTALK_MODERATOR_TOKEN)."""
+    max_frame_bytes: int = 16 * 1024
+    """Largest client frame accepted; bigger ones get `frame_too_large` (env HASHTALK_MAX_FRAME_BYTES)."""
+    max_post_chars: int = 280
+    """Longest post body, in characters (env HASHTALK_MAX_POST_CHARS)."""
+    send_queue: int = 1024
+    """Frames waiting for one slow connection before it is cut off to resume later (env HASHTALK_SEND_QUEUE)."""
+    hello_timeout: float = 5.0
+    """Seconds a new connection has to send its hello (env HASHTALK_HELLO_TIMEOUT)."""
+    rescan_seconds: float = 2.0
+    """How often the server looks for sessions added by `hashtalk session add` (env HASHTALK_RESCAN_SECONDS)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """The address people reach this server at, for printed links (env HASHTALK_URL)."""
+    clock: Clock = field(default_factory=SystemClock)
+    """Injected by tests; not configurable from the environment."""
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from HASHTALK_* variables, then `overrides` (None values are ignored)."""
+        values: dict[str, object] = {}
+        environment = {
+            "moderator_token": ("HASHTALK_MODERATOR_TOKEN", str),
+            "max_frame_bytes": ("HASHTALK_MAX_FRAME_BYTES", int),
+            "max_post_chars": ("HASHTALK_MAX_POST_CHARS", int),
+            "send_queue": ("HASHTALK_SEND_QUEUE", int),
+            "hello_timeout": ("HASHTALK_HELLO_TIMEOUT", float),
+            "rescan_seconds": ("HASHTALK_RESCAN_SECONDS", float),
+            "public_url": ("HASHTALK_URL", str),
+        }
+        for name, (variable, convert) in environment.items():
+            raw = os.environ.get(variable)
+            if raw:
+                try:
+                    values[name] = convert(raw)
+                except ValueError:
+                    raise ValueError(f"{variable}={raw!r} is not a valid {convert.__name__}") from None
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)  # type: ignore[arg-type]
+

@@ -1,0 +1,412 @@
+"""SQLite storage behind a small async interface; all of hashtalk's SQL lives here.
+
+The event log (`events`) is the source of truth. `messages`, `reactions` and
+`participants` are projections kept for lookups (a `cid` resend, a reply's
+parent, a like's count); each is written in the same transaction as the event
+that changes it, so the two never disagree, even after a crash.
+
+One connection writes, another reads: in WAL mode the reader sees only
+committed rows, so a replay never shows an event that might still roll back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from host.session import SessionSpec
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the log, sessions and their projections
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        spec TEXT NOT NULL,
+        guest_token_hash TEXT,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE events (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        at REAL NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE participants (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        handle_key TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        joined_at REAL NOT NULL,
+        PRIMARY KEY (session_id, handle_key)
+    );
+    CREATE UNIQUE INDEX participants_by_token ON participants (session_id, token_hash);
+    CREATE TABLE messages (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        author_key TEXT NOT NULL,
+        role TEXT NOT NULL,
+        question INTEGER,
+        body TEXT NOT NULL,
+        reply_to INTEGER,
+        at REAL NOT NULL,
+        cid TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX messages_by_cid ON messages (session_id, author_key, cid);
+    CREATE TABLE reactions (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        target INTEGER NOT NULL,
+        by_key TEXT NOT NULL,
+        emoji TEXT NOT NULL,
+        PRIMARY KEY (session_id, target, emoji, by_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE moderator_tokens (
+        token_hash TEXT PRIMARY KEY,
+        created_at REAL NOT NULL
+    );
+    """,
+)
+
+
+class SessionExists(Exception):
+    """A session with this slug is already stored."""
+
+
+class HandleTaken(Exception):
+    """Someone in this session already has a handle with this key."""
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    id: int
+    spec: SessionSpec
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One entry of a session's log."""
+
+    seq: int
+    kind: str
+    at: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append, with the projection row it carries (if any)."""
+
+    seq: int
+    kind: str
+    at: float
+    data: dict[str, Any]
+    message_key: tuple[str, str] | None = None
+    """For a message: (author_key, cid), stored for idempotent resends."""
+    reaction_by: str | None = None
+    """For a reaction: the key of the identity that toggled it."""
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    seq: int
+    author: str
+    role: str
+    question: int | None
+    reply_to: int | None
+
+
+@dataclass(frozen=True)
+class Participant:
+    handle: str
+    handle_key: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    participants: int
+    messages: int
+    reactions: int
+
+
+class Storage:
+    """The SQLite file: open it once per process, then share it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        # One writer connection is shared by every room: a transaction must not
+        # interleave with another coroutine's statements.
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._migrate(self._writer)
+        self._reader = await self._connect()
+
+    async def close(self) -> None:
+        for connection in (self._reader, self._writer):
+            if connection is not None:
+                await connection.close()
+        self._reader = self._writer = None
+
+    async def __aenter__(self) -> Storage:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        # WAL with synchronous=NORMAL: a commit survives the process being
+        # killed (only a power cut can lose the last transactions).
+        for pragma in (
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+        ):
+            await connection.execute(pragma)
+        return connection
+
+    async def _migrate(self, connection: aiosqlite.Connection) -> None:
+        async with self._transaction() as db:
+            (version,) = await _one(db, "PRAGMA user_version")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {number}")
+
+    def _transaction(self) -> _Transaction:
+        assert self._writer is not None, "storage is not open"
+        return _Transaction(self._writer, self._write_lock)
+
+    @property
+    def _read(self) -> aiosqlite.Connection:
+        assert self._reader is not None, "storage is not open"
+        return self._reader
+
+    # sessions
+
+    async def add_session(self, spec: SessionSpec, guest_token_hash: str, now: float) -> int:
+        try:
+            async with self._transaction() as db:
+                cursor = await db.execute(
+                    "INSERT INTO sessions (slug, spec, guest_token_hash, created_at) VALUES (?, ?, ?, ?)",
+                    (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
+                )
+                return cursor.lastrowid or 0
+        except sqlite3.IntegrityError:
+            raise SessionExists(spec.slug) from None
+
+    async def delete_session(self, slug: str) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM sessions WHERE slug = ?", (slug,))
+            return cursor.rowcount > 0
+
+    async def sessions(self) -> list[StoredSession]:
+        rows = await self._read.execute_fetchall("SELECT id, spec FROM sessions ORDER BY id")
+        return [StoredSession(row[0], SessionSpec.from_json(json.loads(row[1]))) for row in rows]
+
+    async def session(self, slug: str) -> StoredSession | None:
+        row = await _one(self._read, "SELECT id, spec FROM sessions WHERE slug = ?", (slug,))
+        return StoredSession(row[0], SessionSpec.from_json(json.loads(row[1]))) if row else None
+
+    async def set_guest_token(self, slug: str, token_hash: str) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute("UPDATE sessions SET guest_token_hash = ? WHERE slug = ?", (token_hash, slug))
+            return cursor.rowcount > 0
+
+    async def guest_token_matches(self, session_id: int, token_hash: str) -> bool:
+        row = await _one(
+            self._read, "SELECT 1 FROM sessions WHERE id = ? AND guest_token_hash = ?", (session_id, token_hash)
+        )
+        return row is not None
+
+    # the log
+
+    async def head(self, session_id: int) -> int:
+        (seq,) = await _one(self._read, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?", (session_id,))
+        return int(seq)
+
+    async def events(
+        self, session_id: int, *, since: int = 0, until: int | None = None, kinds: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """Events with `since` < seq <= `until`, in order."""
+        sql = "SELECT seq, kind, at, data FROM events WHERE session_id = ? AND seq > ?"
+        params: list[Any] = [session_id, since]
+        if until is not None:
+            sql += " AND seq <= ?"
+            params.append(until)
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params.extend(kinds)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = await self._read.execute_fetchall(sql, params)
+        return [StoredEvent(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
+
+    async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
+        """Commit events (and their projection rows) in one transaction."""
+        async with self._transaction() as db:
+            for event in events:
+                await db.execute(
+                    "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                    (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+                )
+                if event.message_key is not None:
+                    await self._insert_message(db, session_id, event)
+                if event.reaction_by is not None:
+                    await self._toggle_reaction(db, session_id, event)
+
+    async def _insert_message(self, db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
+        assert event.message_key is not None
+        message = event.data["message"]
+        author_key, cid = event.message_key
+        await db.execute(
+            "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id, event.seq, message["author"], author_key, message["role"], message["question"],
+                message["body"], message["reply_to"], event.at, cid,
+            ),
+        )
+
+    async def _toggle_reaction(self, db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
+        key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
+        if event.data["on"]:
+            await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (?, ?, ?, ?)", key)
+        else:
+            await db.execute(
+                "DELETE FROM reactions WHERE session_id = ? AND target = ? AND emoji = ? AND by_key = ?", key
+            )
+
+    # projections
+
+    async def message_seq_for_cid(self, session_id: int, author_key: str, cid: str) -> int | None:
+        row = await _one(
+            self._read,
+            "SELECT seq FROM messages WHERE session_id = ? AND author_key = ? AND cid = ?",
+            (session_id, author_key, cid),
+        )
+        return int(row[0]) if row else None
+
+    async def message(self, session_id: int, seq: int) -> MessageRow | None:
+        row = await _one(
+            self._read,
+            "SELECT seq, author, role, question, reply_to FROM messages WHERE session_id = ? AND seq = ?",
+            (session_id, seq),
+        )
+        return MessageRow(*row) if row else None
+
+    async def reaction(self, session_id: int, target: int, emoji: str, by_key: str) -> tuple[bool, int]:
+        """Whether `by_key` has this reaction on `target`, and how many there are in all."""
+        (mine, count) = await _one(
+            self._read,
+            "SELECT COALESCE(SUM(by_key = ?), 0), COUNT(*) FROM reactions"
+            " WHERE session_id = ? AND target = ? AND emoji = ?",
+            (by_key, session_id, target, emoji),
+        )
+        return bool(mine), int(count)
+
+    # participants and tokens
+
+    async def add_participant(self, session_id: int, handle: str, handle_key: str, token_hash: str, now: float) -> None:
+        try:
+            async with self._transaction() as db:
+                await db.execute(
+                    "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (session_id, handle_key, handle, token_hash, now),
+                )
+        except sqlite3.IntegrityError:
+            raise HandleTaken(handle) from None
+
+    async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
+        row = await _one(
+            self._read,
+            "SELECT handle, handle_key FROM participants WHERE session_id = ? AND token_hash = ?",
+            (session_id, token_hash),
+        )
+        return Participant(*row) if row else None
+
+    async def add_moderator_token(self, token_hash: str, now: float) -> None:
+        async with self._transaction() as db:
+            await db.execute("INSERT INTO moderator_tokens (token_hash, created_at) VALUES (?, ?)", (token_hash, now))
+
+    async def has_moderator_token(self) -> bool:
+        return await _one(self._read, "SELECT 1 FROM moderator_tokens LIMIT 1") is not None
+
+    async def moderator_token_matches(self, token_hash: str) -> bool:
+        row = await _one(self._read, "SELECT 1 FROM moderator_tokens WHERE token_hash = ?", (token_hash,))
+        return row is not None
+
+    async def counts(self, session_id: int) -> Counts:
+        row = await _one(
+            self._read,
+            "SELECT (SELECT COUNT(*) FROM participants WHERE session_id = :id),"
+            " (SELECT COUNT(*) FROM messages WHERE session_id = :id),"
+            " (SELECT COUNT(*) FROM reactions WHERE session_id = :id)",
+            {"id": session_id},
+        )
+        return Counts(*row)
+
+    async def integrity_ok(self) -> bool:
+        (result,) = await _one(self._read, "PRAGMA integrity_check")
+        return bool(result == "ok")
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT on the writer, holding the write lock throughout."""
+
+    def __init__(self, connection: aiosqlite.Connection, lock: asyncio.Lock) -> None:
+        self._connection = connection
+        self._lock = lock
+
+    async def __aenter__(self) -> aiosqlite.Connection:
+        await self._lock.acquire()
+        try:
+            await self._connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._connection
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        try:
+            if exc_type is None:
+                try:
+                    await self._connection.execute("COMMIT")
+                except BaseException:
+                    await self._connection.execute("ROLLBACK")
+                    raise
+            else:
+                await self._connection.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+
+async def _one(db: aiosqlite.Connection, sql: str, params: Any = ()) -> Any:
+    async with db.execute(sql, params) as cursor:
+        return await cursor.fetchone()
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
