@@ -17,7 +17,19 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from host.access import Admission, admit
 from host.fanout import Outbox
-from host.protocol import PROTOCOL_VERSION, Hello, Mod, Post, React, ack_frame, encode, error_frame, parse_frame
+from host.identity import Identity
+from host.protocol import (
+    PROTOCOL_VERSION,
+    ClientFrame,
+    Hello,
+    Mod,
+    Post,
+    React,
+    ack_frame,
+    encode,
+    error_frame,
+    parse_frame,
+)
 from host.refusal import Refused
 from host.room import Room, event_frame
 from host.rooms import Rooms
@@ -112,22 +124,30 @@ async def _receive_frames(
             continue
         try:
             frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
-            if isinstance(frame, Post):
-                outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
-            elif isinstance(frame, React):
-                seq = await room.react(who, frame)
-                if frame.cid is not None:
-                    outbox.offer(ack_frame(frame.cid, seq))
-            elif isinstance(frame, Mod):
-                seq = await room.moderate(who, frame)
-                if frame.cid is not None:
-                    outbox.offer(ack_frame(frame.cid, seq))
-            else:
-                raise Refused("bad_frame", "This connection has already said hello.")
+            await _handle(frame, room, who, outbox)
         except Refused as refusal:
             outbox.offer(error_frame(refusal))
             if refusal.fatal:
                 return True
+
+
+async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox) -> None:
+    try:
+        if isinstance(frame, Post):
+            outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
+        elif isinstance(frame, React):
+            seq = await room.react(who, frame)
+            if frame.cid is not None:
+                outbox.offer(ack_frame(frame.cid, seq))
+        elif isinstance(frame, Mod):
+            seq = await room.moderate(who, frame)
+            if frame.cid is not None:
+                outbox.offer(ack_frame(frame.cid, seq))
+        else:
+            raise Refused("bad_frame", "This connection has already said hello.")
+    except Refused as refusal:
+        refusal.cid = refusal.cid or getattr(frame, "cid", None)  # so the client can match the answer
+        raise
 
 
 async def _receive_text(websocket: WebSocket) -> str:

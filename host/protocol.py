@@ -70,33 +70,37 @@ def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
         raise Refused("bad_json", "A frame must be a JSON object.", fatal=True) from None
     if not isinstance(data, dict):
         raise Refused("bad_json", "A frame must be a JSON object.", fatal=True)
-    cid = data.get("cid")
-    kind = data.get("type")
     try:
-        if kind == "hello":
-            return _hello(data)
-        if kind == "post":
-            return Post(
-                cid=_cid(data, required=True) or "",
-                body=_string(data, "body"),
-                question=_optional_number(data, "question"),
-                reply_to=_optional_number(data, "reply_to"),
-            )
-        if kind == "react":
-            emoji = _string(data, "emoji")
-            if emoji not in EMOJIS:
-                raise Refused("bad_emoji", f"emoji: one of {', '.join(sorted(EMOJIS))}.")
-            target = _optional_number(data, "target")
-            if target is None:
-                raise Refused("bad_field", "target: the seq of the message to react to.")
-            return React(target=target, emoji=emoji, cid=_cid(data, required=False))
-        if kind == "mod":
-            action = _string(data, "action")
-            args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}
-            return Mod(action=action, args=args, cid=_cid(data, required=False))
+        return _frame(data)
     except Refused as refusal:
+        cid = data.get("cid")
         refusal.cid = cid if isinstance(cid, str) else None
         raise
+
+
+def _frame(data: dict[str, Any]) -> ClientFrame:
+    kind = data.get("type")
+    if kind == "hello":
+        return _hello(data)
+    if kind == "post":
+        return Post(
+            cid=_cid(data, required=True) or "",
+            body=_string(data, "body"),
+            question=_optional_number(data, "question"),
+            reply_to=_optional_number(data, "reply_to"),
+        )
+    if kind == "react":
+        emoji = _string(data, "emoji")
+        if emoji not in EMOJIS:
+            raise Refused("bad_emoji", f"emoji: one of {', '.join(sorted(EMOJIS))}.")
+        target = _optional_number(data, "target")
+        if target is None:
+            raise Refused("bad_field", "target: the seq of the message to react to.")
+        return React(target=target, emoji=emoji, cid=_cid(data, required=False))
+    if kind == "mod":
+        action = _string(data, "action")
+        args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}
+        return Mod(action=action, args=args, cid=_cid(data, required=False))
     if not isinstance(kind, str):
         raise Refused("bad_frame", "A frame needs a “type”.")
     raise Refused("unknown_type", f"“{kind[:40]}” is not a frame type this server knows.")

@@ -1,4 +1,8 @@
-"""The server's rooms, one per stored session, loaded at start and as sessions are added."""
+"""The server's rooms, one per stored session, loaded at start and as sessions are added.
+
+A room is brought up to date with the clock as it loads, so after a restart
+no client is ever shown a state that fell due while the server was down.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,8 @@ class Rooms:
         async with self._loading:
             if (room := self._rooms.get(stored.spec.slug)) is None:
                 room = await Room.load(stored, self._storage, self._settings, self.timers_changed.set)
+                # Catch up before anyone sees it: what fell due while no server ran it happens now.
+                await room.tick()
                 self._rooms[stored.spec.slug] = room
                 self.timers_changed.set()
         return room

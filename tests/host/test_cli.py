@@ -1,0 +1,124 @@
+"""The `hashtalk` command: session add/list/show and token, against a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from host.cli import main
+from host.settings import saved_token_path
+from host.storage import Storage
+from host.tokens import token_hash
+from tests.host.test_sessionfile import GOOD
+
+
+def hashtalk(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def session_file(tmp_path: Path) -> Path:
+    path = tmp_path / "chat.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    return path
+
+
+def test_session_add_then_list_and_show(tmp_path: Path, session_file: Path) -> None:
+    """add prints the links; list and show read the state and counts back from the same file."""
+    db = str(tmp_path / "x.db")
+    code, out = hashtalk("session", "add", str(session_file), "--db", db)
+    assert code == 0, out
+    assert "http://127.0.0.1:8000/s/leadership" in out
+    guest = re.search(r"#guest=([\w-]+)", out)
+    assert guest, out
+
+    code, out = hashtalk("session", "list", "--db", db)
+    assert code == 0 and "leadership" in out and "scheduled" in out
+
+    code, out = hashtalk("session", "show", "leadership", "--db", db)
+    assert code == 0
+    assert re.search(r"state:\s+scheduled", out) and re.search(r"question:\s+none yet", out)
+    assert re.search(r"participants:\s+0", out) and "Gene Petrov (@genepetrov)" in out
+
+    async def guest_token_is_stored() -> bool:
+        async with Storage(Path(db)) as storage:
+            stored = await storage.session("leadership")
+            assert stored is not None
+            return await storage.guest_token_matches(stored.id, token_hash(guest.group(1)))
+
+    assert asyncio.run(guest_token_is_stored())
+
+
+def test_a_bad_file_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    """A file with a mistake exits non-zero naming the field, and the database stays empty."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD.replace('hashtag = "#TwitterSmarter"', 'hashtag = "TwitterSmarter"'), encoding="utf-8")
+    db = str(tmp_path / "x.db")
+    code, out = hashtalk("session", "add", str(bad), "--db", db)
+    assert code == 1 and "hashtag:" in out and "Traceback" not in out
+    code, out = hashtalk("session", "list", "--db", db)
+    assert "no sessions" in out
+
+
+def test_adding_a_slug_twice_is_refused(tmp_path: Path, session_file: Path) -> None:
+    """The second add of the same slug says so and changes nothing."""
+    db = str(tmp_path / "x.db")
+    assert hashtalk("session", "add", str(session_file), "--db", db)[0] == 0
+    code, out = hashtalk("session", "add", str(session_file), "--db", db)
+    assert code == 1 and "already exists" in out
+
+
+def test_hashtalk_db_sets_the_file(tmp_path: Path, session_file: Path) -> None:
+    """HASHTALK_DB is the default for --db."""
+    env = {"HASHTALK_DB": str(tmp_path / "env.db")}
+    assert hashtalk("session", "add", str(session_file), env=env)[0] == 0
+    assert (tmp_path / "env.db").exists()
+    assert "leadership" in hashtalk("session", "list", env=env)[1]
+
+
+def test_show_of_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
+    """An unknown slug is an error message, not a traceback."""
+    code, out = hashtalk("session", "show", "nope", "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "no session “nope”" in out
+
+
+def test_token_prints_a_fresh_valid_moderator_token(tmp_path: Path) -> None:
+    """Each call prints a new token that the database accepts, saved for this user's console."""
+    db = tmp_path / "x.db"
+    first = hashtalk("token", "--db", str(db))[1].strip()
+    second = hashtalk("token", "--db", str(db))[1].strip()
+    assert first != second and len(first) >= 24
+
+    async def valid(token: str) -> bool:
+        async with Storage(db) as storage:
+            return await storage.moderator_token_matches(token_hash(token))
+
+    assert asyncio.run(valid(first)) and asyncio.run(valid(second))
+    assert saved_token_path().read_text().strip() == second
+
+
+def test_token_guest_replaces_the_guest_link(tmp_path: Path, session_file: Path) -> None:
+    """`hashtalk token guest SLUG` prints a new guest link; an unknown slug is an error."""
+    db = str(tmp_path / "x.db")
+    hashtalk("session", "add", str(session_file), "--db", db)
+    code, out = hashtalk("token", "guest", "leadership", "--db", db, "--url", "https://chat.example")
+    assert code == 0 and out.startswith("https://chat.example/s/leadership#guest=")
+    code, out = hashtalk("token", "guest", "nope", "--db", db)
+    assert code == 1 and "no session" in out
+    code, out = hashtalk("token", "guest", "--db", db)
+    assert code == 2 and "SLUG" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["serve"], ["session", "add"], ["session", "list"], ["session", "show"], ["token"], ["demo"]],
+)
+def test_every_sub_command_has_help(command: list[str]) -> None:
+    """--help works for each sub-command and names --db."""
+    code, out = hashtalk(*command, "--help")
+    assert code == 0 and "Usage:" in out and "--db" in out

@@ -1,0 +1,102 @@
+"""Session files: a good one parses; a bad one is refused with the field (and line) named."""
+
+from __future__ import annotations
+
+import pytest
+
+from host.clock import parse_iso
+from host.sessionfile import SessionFileError, load_session_file, parse_duration
+
+GOOD = """
+slug = "leadership"
+title = "The Role of Leadership in Social Media Communities"
+hashtag = "#TwitterSmarter"
+starts_at = 2026-12-03T17:00:00Z
+format = "8 questions directed at the guest. Everyone's welcome to share."
+rules = ["Be kind", "Stay on topic"]
+
+[guest]
+handle = "genepetrov"
+name = "Gene Petrov"
+bio = "Business consultant and leadership coach"
+
+[pacing]
+lobby = "10m"
+question = "6m"
+wrapup = "5m"
+auto_advance = true
+
+[[questions]]
+text = "What do you mean by “community” on social media?"
+
+[[questions]]
+text = "How do you go about creating a community?"
+"""
+
+
+def test_the_issue_example_parses() -> None:
+    """Every field of the documented example lands in the spec, durations in seconds."""
+    spec = load_session_file(GOOD)
+    assert spec.slug == "leadership" and spec.hashtag == "#TwitterSmarter"
+    assert spec.starts_at == parse_iso("2026-12-03T17:00:00Z")
+    assert spec.guest.handle == "genepetrov" and spec.guest.bio.startswith("Business")
+    assert spec.rules == ("Be kind", "Stay on topic")
+    assert (spec.pacing.lobby, spec.pacing.question, spec.pacing.wrapup) == (600, 360, 300)
+    assert spec.questions[0] == "What do you mean by “community” on social media?"
+
+
+def test_starts_at_may_be_a_string_with_an_offset() -> None:
+    """A quoted ISO time with an offset is accepted, as in the issue's example."""
+    spec = load_session_file(GOOD.replace("2026-12-03T17:00:00Z", '"2026-12-03T18:00:00+01:00"'))
+    assert spec.starts_at == parse_iso("2026-12-03T17:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (('slug = "leadership"', 'slug = "Leader Ship"'), "slug:"),
+        (('slug = "leadership"', ""), "slug: missing"),
+        (('hashtag = "#TwitterSmarter"', 'hashtag = "TwitterSmarter"'), "hashtag:"),
+        (("starts_at = 2026-12-03T17:00:00Z", "starts_at = 2026-12-03T17:00:00"), "starts_at: needs a time zone"),
+        (("starts_at = 2026-12-03T17:00:00Z", 'starts_at = "next tuesday"'), "starts_at:"),
+        (('handle = "genepetrov"', 'handle = "gene petrov"'), "guest.handle:"),
+        (('name = "Gene Petrov"', 'name = ""'), "guest.name: must not be empty"),
+        (('question = "6m"', 'question = "six minutes"'), "pacing.question:"),
+        (("auto_advance = true", 'auto_advance = "yes"'), "pacing.auto_advance:"),
+        (('lobby = "10m"', 'lobbby = "10m"'), "pacing.lobbby: not a session field"),
+        (('rules = ["Be kind", "Stay on topic"]', "rules = [1, 2]"), "rules:"),
+        (('text = "How do you go about creating a community?"', 'text = ""'), "questions[2].text"),
+        (('title = "The Role', 'titel = "The Role'), "titel: not a session field"),
+    ],
+)
+def test_a_bad_file_names_the_field(change: tuple[str, str], named: str) -> None:
+    """Each mistake is refused with a message that starts with the field's name."""
+    with pytest.raises(SessionFileError) as refused:
+        load_session_file(GOOD.replace(*change))
+    assert named in str(refused.value)
+
+
+def test_a_file_without_questions_is_refused() -> None:
+    """A session needs at least one question."""
+    text = GOOD[: GOOD.index("[[questions]]")]
+    with pytest.raises(SessionFileError, match="questions: missing"):
+        load_session_file(text)
+
+
+def test_toml_syntax_errors_give_the_line() -> None:
+    """A TOML syntax error keeps the line and column tomllib reports."""
+    with pytest.raises(SessionFileError, match=r"not valid TOML: .*line 3"):
+        load_session_file('slug = "a"\ntitle = "b"\nhashtag = #oops\n')
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("10m", 600), ("45s", 45), ("1h30m", 5400), (90, 90), ("0s", 0)])
+def test_durations(text: object, seconds: float) -> None:
+    """Durations read as h/m/s or plain seconds."""
+    assert parse_duration(text, "x") == seconds
+
+
+@pytest.mark.parametrize("text", ["", "10", "m", "-5s", "25h", True, -1])
+def test_bad_durations(text: object) -> None:
+    """Anything else is refused, naming the field."""
+    with pytest.raises(SessionFileError, match="^x:"):
+        parse_duration(text, "x")
