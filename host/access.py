@@ -41,7 +41,7 @@ async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) 
         return Admission(Identity(participant.handle, "participant"), hello.token)
     if hello.handle is None:
         raise Refused("bad_hello", "A participant joins with a handle or resumes with a token.", fatal=True)
-    return await _join(hello.handle, room, storage, settings)
+    return await _join(hello, hello.handle, room, storage, settings)
 
 
 async def is_moderator_token(token: str, storage: Storage, settings: Settings) -> bool:
@@ -50,7 +50,7 @@ async def is_moderator_token(token: str, storage: Storage, settings: Settings) -
     return await storage.moderator_token_matches(token_hash(token))
 
 
-async def _join(handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
+async def _join(hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
     if problem := handle_problem(handle):
         raise Refused("bad_handle", problem, fatal=True)
     key = handle_key(handle)
@@ -58,7 +58,7 @@ async def _join(handle: str, room: Room, storage: Storage, settings: Settings) -
         raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
     token = new_token()
     try:
-        await storage.add_participant(room.id, handle, key, token_hash(token), settings.clock.now())
+        await storage.add_participant(room.id, handle, key, token_hash(token), settings.clock.now(), hello.quote)
     except HandleTaken:
         raise Refused(
             "handle_taken", f"Someone in this session already goes by “{handle}”; pick another.", fatal=True

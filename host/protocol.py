@@ -17,6 +17,7 @@ PROTOCOL_VERSION = 1
 ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
 MAX_CID_CHARS = 64
 EMOJIS = frozenset({"like"})
+QUOTE_CHOICES = frozenset({"handle", "anonymous", "none"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Hello:
     handle: str | None = None
     token: str | None = None
     since: int = 0
+    quote: str = "handle"
+    """On joining: how the recap may quote this participant (handle, anonymous or none)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,10 @@ def _hello(data: dict[str, Any]) -> Hello:
     since = data.get("since", 0)
     if isinstance(since, bool) or not isinstance(since, int) or since < 0:
         raise Refused("bad_field", "since: the last seq you saw, 0 or more.", fatal=True)
-    return Hello(role=role, handle=handle, token=token, since=since)
+    quote = data.get("quote", "handle")
+    if quote not in QUOTE_CHOICES:
+        raise Refused("bad_field", f"quote: one of {', '.join(sorted(QUOTE_CHOICES))}.", fatal=True)
+    return Hello(role=role, handle=handle, token=token, since=since, quote=quote)
 
 
 def _cid(data: dict[str, Any], *, required: bool) -> str | None:

@@ -47,6 +47,7 @@ MIGRATIONS: tuple[str, ...] = (
         handle TEXT NOT NULL,
         token_hash TEXT NOT NULL,
         joined_at REAL NOT NULL,
+        quote TEXT NOT NULL DEFAULT 'handle',
         PRIMARY KEY (session_id, handle_key)
     );
     CREATE UNIQUE INDEX participants_by_token ON participants (session_id, token_hash);
@@ -130,6 +131,9 @@ class MessageRow:
 class Participant:
     handle: str
     handle_key: str
+    quote: str = "handle"
+    """How the recap may quote them: handle, anonymous or none."""
+    joined_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -328,13 +332,15 @@ class Storage:
 
     # participants and tokens
 
-    async def add_participant(self, session_id: int, handle: str, handle_key: str, token_hash: str, now: float) -> None:
+    async def add_participant(
+        self, session_id: int, handle: str, handle_key: str, token_hash: str, now: float, quote: str = "handle"
+    ) -> None:
         try:
             async with self._transaction() as db:
                 await db.execute(
-                    "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (session_id, handle_key, handle, token_hash, now),
+                    "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (session_id, handle_key, handle, token_hash, now, quote),
                 )
         except sqlite3.IntegrityError:
             raise HandleTaken(handle) from None
@@ -342,10 +348,18 @@ class Storage:
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         row = await _one(
             self._read,
-            "SELECT handle, handle_key FROM participants WHERE session_id = ? AND token_hash = ?",
+            "SELECT handle, handle_key, quote, joined_at FROM participants WHERE session_id = ? AND token_hash = ?",
             (session_id, token_hash),
         )
         return Participant(*row) if row else None
+
+    async def participants(self, session_id: int) -> list[Participant]:
+        """Everyone who joined the session with a handle, in the order they joined."""
+        rows = await self._read.execute_fetchall(
+            "SELECT handle, handle_key, quote, joined_at FROM participants WHERE session_id = ? ORDER BY joined_at",
+            (session_id,),
+        )
+        return [Participant(*row) for row in rows]
 
     async def add_moderator_token(self, token_hash: str, now: float) -> None:
         async with self._transaction() as db:

@@ -148,3 +148,21 @@ async def test_the_guest_joins_with_the_guest_token(harness: Harness) -> None:
     assert event["message"]["role"] == "guest"
     error, close_code = await harness.refused_hello(role="participant", handle="GenePetrov")
     assert error["code"] == "handle_taken" and close_code == 1008
+
+
+async def test_the_quote_choice_is_kept_with_the_participant(harness: Harness) -> None:
+    """A participant's choice of how the recap may quote them is stored as they join."""
+    await open_live_session(harness)
+    async with harness.client(role="participant", handle="shy", quote="none"):
+        pass
+    async with harness.client(role="participant", handle="anon", quote="anonymous"):
+        pass
+    async with harness.participant("open"):
+        pass
+    async with Storage(harness.db_path) as storage:
+        stored = await storage.session("chat")
+        assert stored is not None
+        choices = {p.handle: p.quote for p in await storage.participants(stored.id)}
+    assert choices == {"shy": "none", "anon": "anonymous", "open": "handle"}
+    error, _ = await harness.refused_hello(role="participant", handle="x", quote="maybe")
+    assert error["code"] == "bad_field"
