@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from host.handles import handle_key, handle_problem
+from host.handles import handle_key, handle_keys, handle_problem
 from host.identity import MODERATOR_HANDLE, VIEWER, Identity
 from host.protocol import Hello
 from host.refusal import Refused
@@ -38,6 +38,8 @@ async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) 
         participant = await storage.participant_by_token(room.id, token_hash(hello.token))
         if participant is None:
             raise Refused("bad_token", "That token does not belong to this session; join with a handle.", fatal=True)
+        if not room.admits(frozenset({participant.handle_key})):
+            raise Refused("banned", "You have been removed from this session.", fatal=True)
         return Admission(Identity(participant.handle, "participant"), hello.token)
     if hello.handle is None:
         raise Refused("bad_hello", "A participant joins with a handle or resumes with a token.", fatal=True)
@@ -53,12 +55,16 @@ async def is_moderator_token(token: str, storage: Storage, settings: Settings) -
 async def _join(hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
     if problem := handle_problem(handle):
         raise Refused("bad_handle", problem, fatal=True)
-    key = handle_key(handle)
-    if key == handle_key(room.spec.guest.handle):
+    keys = handle_keys(handle)
+    if not room.admits(keys):
+        raise Refused("banned", f"“{handle}” has been removed from this session.", fatal=True)
+    if keys & handle_keys(room.spec.guest.handle):
         raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
     token = new_token()
     try:
-        await storage.add_participant(room.id, handle, key, token_hash(token), settings.clock.now(), hello.quote)
+        await storage.add_participant(
+            room.id, handle, (handle_key(handle), keys), token_hash(token), settings.clock.now(), hello.quote
+        )
     except HandleTaken:
         raise Refused(
             "handle_taken", f"Someone in this session already goes by “{handle}”; pick another.", fatal=True

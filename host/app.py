@@ -12,6 +12,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from host import api
 from host.connection import session_socket
+from host.gate import ConnectionCount
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.settings import Settings
@@ -30,6 +31,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.storage = storage
         app.state.rooms = rooms
         app.state.settings = settings
+        app.state.connections = ConnectionCount()
         scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
         try:
             yield

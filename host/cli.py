@@ -12,13 +12,14 @@ from typing import TypeVar
 
 import click
 
-from host.clock import SystemClock
+from host.clock import SystemClock, parse_iso
+from host.moderation import MODERATION_KINDS
 from host.moderator_token import issue_moderator_token, moderator_token_line
 from host.room import load_state
 from host.server import start_server
 from host.sessionfile import SessionFileError, load_session_file
 from host.settings import Settings, default_db_path
-from host.storage import SessionExists, Storage
+from host.storage import SessionExists, Storage, StoredEvent
 from host.tokens import new_token, token_hash
 
 T = TypeVar("T")
@@ -162,6 +163,27 @@ def session_show(slug: str, db_path: Path | None) -> None:
         click.echo(f"{name + ':':<14}{value}")
 
 
+@session.command("modlog")
+@click.argument("slug")
+@db_option
+def session_modlog(slug: str, db_path: Path | None) -> None:
+    """Who did what, when and why: every moderation event of a session."""
+    settings = _settings(db_path)
+
+    async def read() -> list[StoredEvent]:
+        async with Storage(settings.db_path) as storage:
+            stored = await storage.session(slug)
+            if stored is None:
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            return await storage.events(stored.id, kinds=MODERATION_KINDS)
+
+    events = _run(read)
+    if not events:
+        click.echo(f"no moderation in “{slug}” yet")
+        return
+    _print_table(("WHEN", "WHO", "ACTION", "ON", "WHY"), [_modlog_row(event) for event in events])
+
+
 @main.command()
 @click.argument("kind", type=click.Choice(["moderator", "guest"]), default="moderator")
 @click.argument("slug", required=False)
@@ -227,6 +249,30 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
                 await crowd
 
     _run(run)
+
+
+def _modlog_row(event: StoredEvent) -> tuple[str, ...]:
+    data = event.data
+    message = data.get("message") or {}
+    who = str(data.get("by") or ("filter" if event.kind == "held" else message.get("author", "")))
+    if "target" in data:
+        subject = f"#{data['target']}" if data["target"] is not None else "(none)"
+        if data.get("author"):
+            subject += f" by {data['author']}"
+    elif "handle" in data:
+        subject = str(data["handle"])
+        if data.get("until"):
+            subject += f" until {_local(parse_iso(data['until']))}"
+    elif event.kind == "held":
+        subject = f"#{event.seq} by {message.get('author', '')}"
+    elif event.kind == "settings":
+        subject = ", ".join(f"{key}={value}" for key, value in data.items() if key not in ("filters", "by"))
+        subject += f", {len(data.get('filters', []))} filter(s)"
+    else:
+        subject = str(data.get("body", ""))[:60]
+    if event.kind == "refile":
+        subject += f" to Q{data['question']}"
+    return (_local(event.at), who, event.kind, subject, str(data.get("reason", "")))
 
 
 def _settings(db_path: Path | None, url: str | None = None) -> Settings:

@@ -15,7 +15,11 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from starlette.responses import JSONResponse
+
 from host.access import Admission, admit
+from host.audience import view_for
+from host.gate import ConnectionCount, client_address, origin_allowed
 from host.fanout import Outbox
 from host.identity import Identity
 from host.protocol import (
@@ -25,6 +29,7 @@ from host.protocol import (
     Mod,
     Post,
     React,
+    Report,
     ack_frame,
     encode,
     error_frame,
@@ -46,9 +51,24 @@ CLOSE_TOO_SLOW = 4008
 
 async def session_socket(websocket: WebSocket) -> None:
     """The websocket endpoint; the app's state holds the rooms, storage and settings."""
+    settings: Settings = websocket.app.state.settings
+    if not origin_allowed(websocket, settings):
+        await _deny(websocket, 403, "bad_origin", "This page's origin may not connect to this server.")
+        return
+    count: ConnectionCount = websocket.app.state.connections
+    address = client_address(websocket)
+    if (full := count.take(address, settings)) is not None:
+        await _deny(websocket, 503, "too_many_connections", full)
+        return
+    try:
+        await _session(websocket, settings)
+    finally:
+        count.give_back(address)
+
+
+async def _session(websocket: WebSocket, settings: Settings) -> None:
     rooms: Rooms = websocket.app.state.rooms
     storage: Storage = websocket.app.state.storage
-    settings: Settings = websocket.app.state.settings
     await websocket.accept()
     room = await rooms.get(websocket.path_params["slug"])
     if room is None:
@@ -78,12 +98,13 @@ async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: S
 async def _serve(
     websocket: WebSocket, room: Room, storage: Storage, settings: Settings, hello: Hello, admission: Admission
 ) -> None:
-    outbox = Outbox(websocket.send_text, settings.send_queue)
+    who = admission.identity
+    outbox = Outbox(websocket.send_text, settings.send_queue, who.role, who.key if who.handle else "")
     head = room.head
     room.hub.join(outbox)  # from here on, every event after `head` is queued for us
     try:
         await websocket.send_text(_welcome(room, admission, head))
-        await _replay(websocket, room, storage, since=min(hello.since, head), until=head)
+        await _replay(websocket, room, storage, who, since=min(hello.since, head), until=head)
         sender = outbox.start()
         receiver = asyncio.ensure_future(_receive_frames(websocket, room, settings, admission, outbox))
         try:
@@ -93,7 +114,7 @@ async def _serve(
             receiver.cancel()
         if outbox.cut_off:
             await _close(websocket, CLOSE_TOO_SLOW, "too far behind: resume from your last seq")
-        elif receiver.done() and not receiver.cancelled() and receiver.result():
+        elif outbox.last_word is not None or (receiver.done() and not receiver.cancelled() and receiver.result()):
             await _close(websocket, CLOSE_POLICY, "")
     except WebSocketDisconnect:
         pass
@@ -101,11 +122,17 @@ async def _serve(
         room.hub.leave(outbox)
 
 
-async def _replay(websocket: WebSocket, room: Room, storage: Storage, *, since: int, until: int) -> None:
+async def _replay(
+    websocket: WebSocket, room: Room, storage: Storage, who: Identity, *, since: int, until: int
+) -> None:
+    key = who.key if who.handle else ""
     while since < until:
         events = await storage.events(room.id, since=since, until=until, limit=REPLAY_CHUNK)
         for event in events:
-            await websocket.send_text(event_frame(event.seq, event.kind, event.at, event.data))
+            # Shown as moderation stands now: a message hidden since is not replayed to non-moderators.
+            data = view_for(event.kind, event.data, room.moderation, who.role, key)
+            if data is not None:
+                await websocket.send_text(event_frame(event.seq, event.kind, event.at, data))
         since = events[-1].seq
 
 
@@ -122,6 +149,7 @@ async def _receive_frames(
         except Refused as refusal:
             outbox.offer(error_frame(refusal))
             continue
+        frame: ClientFrame | None = None
         try:
             frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
             await _handle(frame, room, who, outbox)
@@ -129,6 +157,11 @@ async def _receive_frames(
             outbox.offer(error_frame(refusal))
             if refusal.fatal:
                 return True
+        except Exception:
+            # A bug or a storage failure must not take the connection down; nothing was acked.
+            log.exception("session %s: could not handle a frame", room.spec.slug)
+            failure = Refused("internal", "Something went wrong on the server; try again.", cid=getattr(frame, "cid", None))
+            outbox.offer(error_frame(failure))
 
 
 async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox) -> None:
@@ -137,6 +170,10 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox)
             outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
         elif isinstance(frame, React):
             seq = await room.react(who, frame)
+            if frame.cid is not None:
+                outbox.offer(ack_frame(frame.cid, seq))
+        elif isinstance(frame, Report):
+            seq = await room.report(who, frame)
             if frame.cid is not None:
                 outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Mod):
@@ -171,6 +208,11 @@ def _welcome(room: Room, admission: Admission, head: int) -> str:
         "seq": head,
     }
     return encode(frame)
+
+
+async def _deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+    """Answer the upgrade request with an HTTP error instead of accepting it."""
+    await websocket.send_denial_response(JSONResponse({"code": code, "message": message}, status_code=status))
 
 
 async def _refuse(websocket: WebSocket, refusal: Refused) -> None:

@@ -15,25 +15,36 @@ from collections.abc import Awaitable, Callable
 class Outbox:
     """The frames waiting for one connection, and the task that sends them in order."""
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], limit: int) -> None:
+    def __init__(self, send: Callable[[str], Awaitable[None]], limit: int, role: str = "", key: str = "") -> None:
         self._send = send
-        self._queue: asyncio.Queue[str] = asyncio.Queue(limit)
+        self._limit = limit
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self.role = role
+        self.key = key
+        """The identity's key, for frames meant for one person (their held post, their mute)."""
         self.cut_off = False
         """True once the queue overflowed and the connection must go."""
+        self.last_word: str | None = None
+        """Set by `finish`: the frame sent before the server closes this connection."""
 
     def offer(self, text: str) -> bool:
         """Queue a frame; False (and the sender stopped) when the client is too far behind."""
-        if self.cut_off:
+        if self.cut_off or self.last_word is not None:
             return False
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
+        if self._queue.qsize() >= self._limit:
             self.cut_off = True
             if self._task is not None:
                 self._task.cancel()
             return False
+        self._queue.put_nowait(text)
         return True
+
+    def finish(self, text: str) -> None:
+        """Send what is queued, then `text`, then stop: the connection is to be closed."""
+        if self.last_word is None and not self.cut_off:
+            self.last_word = text
+            self._queue.put_nowait(None)
 
     def start(self) -> asyncio.Task[None]:
         self._task = asyncio.create_task(self._run())
@@ -43,9 +54,10 @@ class Outbox:
 
     async def _run(self) -> None:
         queue = self._queue
-        while True:
-            text = await queue.get()
+        while (text := await queue.get()) is not None:
             await self._send(text)
+        if self.last_word is not None:
+            await self._send(self.last_word)
 
 
 class Hub:
@@ -65,6 +77,26 @@ class Hub:
         for outbox in tuple(self._outboxes):
             if not outbox.offer(text):
                 self._outboxes.discard(outbox)
+
+    def publish_views(self, moderators: str, public: str | None, subject_key: str | None, subject: str | None) -> None:
+        """Queue the form of a frame each connection may see (see `audience.py`)."""
+        for outbox in tuple(self._outboxes):
+            if outbox.role == "moderator":
+                text: str | None = moderators
+            elif subject is not None and outbox.key == subject_key:
+                text = subject
+            else:
+                text = public
+            if text is not None and not outbox.offer(text):
+                self._outboxes.discard(outbox)
+
+    def finish(self, keys: frozenset[str], text: str) -> int:
+        """Close every connection of these identities after `text`; returns how many."""
+        closing = [outbox for outbox in self._outboxes if outbox.key in keys and outbox.role != "moderator"]
+        for outbox in closing:
+            outbox.finish(text)
+            self._outboxes.discard(outbox)
+        return len(closing)
 
     def __len__(self) -> int:
         return len(self._outboxes)

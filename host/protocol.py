@@ -52,6 +52,15 @@ class React:
 
 
 @dataclass(frozen=True)
+class Report:
+    """Ask the moderators to look at a message."""
+
+    target: int
+    reason: str = ""
+    cid: str | None = None
+
+
+@dataclass(frozen=True)
 class Mod:
     """A moderator action with its own arguments (for example `seconds` for extend)."""
 
@@ -60,7 +69,7 @@ class Mod:
     cid: str | None = None
 
 
-ClientFrame = Union[Hello, Post, React, Mod]
+ClientFrame = Union[Hello, Post, React, Report, Mod]
 
 
 def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
@@ -100,6 +109,14 @@ def _frame(data: dict[str, Any]) -> ClientFrame:
         if target is None:
             raise Refused("bad_field", "target: the seq of the message to react to.")
         return React(target=target, emoji=emoji, cid=_cid(data, required=False))
+    if kind == "report":
+        target = _optional_number(data, "target")
+        if target is None:
+            raise Refused("bad_field", "target: the seq of the message to report.")
+        reason = data.get("reason", "")
+        if not isinstance(reason, str):
+            raise Refused("bad_field", "reason: must be a string.")
+        return Report(target=target, reason=reason, cid=_cid(data, required=False))
     if kind == "mod":
         action = _string(data, "action")
         args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}
@@ -162,7 +179,7 @@ def encode(frame: dict[str, Any]) -> str:
 
 
 def error_frame(refusal: Refused) -> str:
-    frame: dict[str, Any] = {"type": "error", "code": refusal.code, "message": refusal.message}
+    frame: dict[str, Any] = {"type": "error", "code": refusal.code, "message": refusal.message, **refusal.details}
     if refusal.cid is not None:
         frame["cid"] = refusal.cid
     return encode(frame)

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from host import engine
+from host import engine, moderation
+from host.audience import views
 from host.clock import Clock, iso
 from host.engine import Change, LiveState
 from host.fanout import Hub
+from host.handles import handle_keys
 from host.identity import Identity
-from host.protocol import Mod, Post, React, encode
+from host.limits import PostLimits
+from host.protocol import Mod, Post, React, Report, encode, error_frame
 from host.refusal import Refused
+from host.session import SessionSpec
 from host.settings import Settings
 from host.storage import NewEvent, StoredSession, Storage
+
+MAX_MARKS_IN_A_ROW = 3
+"""Combining marks allowed on one letter: enough for any language, too few for “zalgo” text."""
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +57,18 @@ class Room:
         self._clock: Clock = settings.clock
         self._on_timer_change = on_timer_change
         self._lock = asyncio.Lock()
+        self.moderation = moderation.initial_moderation(_pacing_settings(self.spec))
+        self._limits = PostLimits(settings.limits)
 
     @classmethod
     async def load(
         cls, stored: StoredSession, storage: Storage, settings: Settings, on_timer_change: Callable[[], None]
     ) -> Room:
         """Resume a session where its log says it is."""
-        state = await load_state(storage, stored)
-        head = await storage.head(stored.id)
-        return cls(stored, state, head, storage, settings, on_timer_change)
+        room = cls(stored, await load_state(storage, stored), await storage.head(stored.id), storage, settings,
+                   on_timer_change)
+        room.moderation = await load_moderation(storage, stored)
+        return room
 
     # what clients see
 
@@ -88,6 +99,7 @@ class Room:
             "starts_at": iso(spec.starts_at),
             "next_at": iso(state.next_at),
             "online": len(self.hub),
+            "moderation": self.moderation.snapshot(for_moderator=role == "moderator", now=self._clock.now()),
         }
 
     # changes
@@ -99,33 +111,50 @@ class Room:
                 await self._commit(changes)
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
-        """Carry out a moderator's engine action; returns the last `seq` it wrote."""
+        """Carry out a moderator's action; returns the last `seq` it wrote."""
         if who.role != "moderator":
             raise Refused("forbidden", "Only a moderator can do that.")
-        if mod.action not in engine.ENGINE_ACTIONS:
+        if mod.action not in engine.ENGINE_ACTIONS and mod.action not in moderation.MODERATION_ACTIONS:
             raise Refused("bad_action", f"“{mod.action[:40]}” is not a moderator action.")
         async with self._lock:
-            changes = engine.on_action(self.spec, self.state, mod.action, mod.args, self._clock.now())
+            now = self._clock.now()
+            if mod.action in engine.ENGINE_ACTIONS:
+                changes = engine.on_action(self.spec, self.state, mod.action, mod.args, now)
+            else:
+                target = await self._target(mod.args.get("target"))
+                changes = moderation.on_action(
+                    self.moderation, self.state, mod.action, mod.args, now, target, who.handle
+                )
             events = await self._commit(changes)
+        for event in events:
+            if event.kind == "ban":
+                self._close_banned(event.data["handle"], event.data.get("reason", ""))
         return events[-1].seq
 
     async def post(self, who: Identity, post: Post) -> int:
-        """Commit a message and return its `seq`; a resent `cid` returns the first one's."""
-        if not post.body.strip():
-            raise Refused("empty_post", "A post needs some text.")
-        if len(post.body) > self._settings.max_post_chars:
-            raise Refused("too_long", f"A post has at most {self._settings.max_post_chars} characters.")
+        """Commit a message (or hold it for review) and return its `seq`.
+
+        A resent `cid` returns the first one's, whatever happened since.
+        """
+        _check_text(post.body, self._settings.max_post_chars)
         async with self._lock:
             existing = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
             if existing is not None:
                 return existing
+            self._check_may_post(who)
             question = engine.post_question(self.spec, self.state, who.role, post.question)
+            now = self._clock.now()
+            if who.role == "participant":
+                self._limits.check(who.key, post.body, now, self._slow_mode_gap(now))
             if post.reply_to is not None:
                 parent = await self._storage.message(self.id, post.reply_to)
-                if parent is None:
+                if parent is None or not parent.is_public:
                     raise Refused("bad_reply", f"There is no message {post.reply_to} to reply to.")
                 if post.question is None:
                     question = parent.question  # a reply belongs with what it answers
+            verdict = moderation.screen(self.moderation, post.body, who.role, self._settings.max_links)
+            if verdict is not None and verdict[0] == "reject":
+                raise Refused("filtered", "This chat does not accept that wording; please rephrase.")
             message = {
                 "author": who.handle,
                 "role": who.role,
@@ -133,16 +162,24 @@ class Room:
                 "body": post.body,
                 "reply_to": post.reply_to,
             }
-            events = await self._commit(
-                [Change("message", {"message": message})], message_key=(who.key, post.cid)
-            )
+            changes = [Change("message", {"message": message})]
+            if verdict is not None and verdict[0] == "hold":
+                changes = [Change("held", {"message": message, "reason": verdict[1]})]
+            elif verdict is not None:  # hide: stored, and hidden in the same transaction
+                changes.append(Change("hide", {"target": self.head + 1, "author": who.handle,
+                                               "reason": verdict[1], "by": "filter"}))
+            events = await self._commit(changes, message_key=(who.key, post.cid))
+            if who.role == "participant":
+                self._limits.record(who.key, post.body, now)
         return events[0].seq
 
     async def react(self, who: Identity, react: React) -> int:
         """Toggle `who`'s reaction on a message; returns the event's `seq`."""
         async with self._lock:
+            self._check_may_post(who)
             engine.post_question(self.spec, self.state, who.role, None)  # reacting is open when posting is
-            if await self._storage.message(self.id, react.target) is None:
+            target = await self._storage.message(self.id, react.target)
+            if target is None or not target.is_public:
                 raise Refused("bad_target", f"There is no message {react.target} to react to.")
             mine, count = await self._storage.reaction(self.id, react.target, react.emoji, who.key)
             data = {
@@ -154,6 +191,60 @@ class Room:
             }
             events = await self._commit([Change("reaction", data)], reaction_by=who.key)
         return events[0].seq
+
+    async def report(self, who: Identity, report: Report) -> int:
+        """Put a message in the moderators' report queue."""
+        if who.role == "viewer":
+            raise Refused("forbidden", "Viewers read along; join with a handle to report a message.")
+        if len(report.reason) > moderation.MAX_REASON_CHARS:
+            raise Refused("bad_field", f"reason: at most {moderation.MAX_REASON_CHARS} characters.")
+        async with self._lock:
+            target = await self._storage.message(self.id, report.target)
+            if target is None or not target.is_public:
+                raise Refused("bad_target", f"There is no message {report.target} to report.")
+            if (report.target, who.handle) in ((seq, by) for seq, by, _reason in self.moderation.reports):
+                raise Refused("already_reported", "You have reported this message; the moderators have it.")
+            data = {"target": report.target, "author": target.author, "by": who.handle, "reason": report.reason}
+            events = await self._commit([Change("report", data)])
+        return events[0].seq
+
+    def admits(self, keys: frozenset[str]) -> bool:
+        """False when a handle with any of these look-alike keys is banned from this session."""
+        return not self.moderation.is_banned(keys)
+
+    def _check_may_post(self, who: Identity) -> None:
+        if who.role == "moderator":
+            return
+        if self.moderation.is_banned(frozenset({who.key})):
+            raise Refused("banned", "You have been removed from this session.", fatal=True)
+        until = self.moderation.muted_until(who.key, self._clock.now())
+        if until is not None:
+            raise Refused(
+                "muted", f"A moderator has muted you until {iso(until)}.", details={"until": iso(until)}
+            )
+
+    def _slow_mode_gap(self, now: float) -> float:
+        settings = self.moderation.settings
+        gap = settings.slow_mode
+        if self.state.opened and now - self.state.opened[-1] < settings.drop_slow_window:
+            gap = max(gap, settings.drop_slow_seconds)
+        return gap
+
+    async def _target(self, seq: object) -> moderation.Target | None:
+        if isinstance(seq, bool) or not isinstance(seq, int):
+            return None
+        row = await self._storage.message(self.id, seq)
+        if row is None:
+            return None
+        message = {
+            "seq": row.seq, "author": row.author, "role": row.role, "question": row.question,
+            "body": row.body, "reply_to": row.reply_to, "at": iso(row.at),
+        }
+        return moderation.Target(row.seq, row.author, row.role, row.status, message)
+
+    def _close_banned(self, handle: str, reason: str) -> None:
+        refusal = Refused("banned", "A moderator has removed you from this session." + (f" {reason}" if reason else ""))
+        self.hub.finish(handle_keys(handle), error_frame(refusal))
 
     async def _commit(
         self,
@@ -167,20 +258,39 @@ class Room:
         for offset, change in enumerate(changes, start=1):
             seq = self.head + offset
             data = change.data
-            if change.kind == "message":
-                data = {"message": {"seq": seq, **data["message"], "at": iso(at)}}
+            if change.kind in ("message", "held"):
+                data = {**data, "message": {"seq": seq, **data["message"], "at": iso(at)}}
             events.append(
-                NewEvent(seq, change.kind, at, data, message_key=message_key, reaction_by=reaction_by)
+                NewEvent(
+                    seq, change.kind, at, data,
+                    message_key=message_key if change.kind in ("message", "held") else None,
+                    reaction_by=reaction_by if change.kind == "reaction" else None,
+                )
             )
         await self._storage.append(self.id, events)
         timer_before = (self.state.next_at, self.state.paused)
         for event in events:
             self.state = engine.apply(self.state, event.kind, event.at, event.data)
+            self.moderation = moderation.apply(self.moderation, event.kind, event.data)
             self.head = event.seq
-            self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))
+        # Published once all are applied: a post hidden by the filter is hidden from its first frame.
+        for event in events:
+            self._publish(event)
         if (self.state.next_at, self.state.paused) != timer_before:
             self._on_timer_change()
         return events
+
+    def _publish(self, event: NewEvent) -> None:
+        seen = views(event.kind, event.data, self.moderation)
+        if seen.public is seen.moderators and seen.subject is None:
+            self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))  # the common case
+            return
+        self.hub.publish_views(
+            event_frame(event.seq, event.kind, event.at, seen.moderators),
+            _frame_or_none(event, seen.public),
+            seen.subject_key,
+            _frame_or_none(event, seen.subject),
+        )
 
 
 async def load_state(storage: Storage, stored: StoredSession) -> LiveState:
@@ -189,6 +299,36 @@ async def load_state(storage: Storage, stored: StoredSession) -> LiveState:
     for event in await storage.events(stored.id, kinds=("state", "question")):
         state = engine.apply(state, event.kind, event.at, event.data)
     return state
+
+
+async def load_moderation(storage: Storage, stored: StoredSession) -> moderation.Moderation:
+    """A session's moderation state, projected from its log."""
+    state = moderation.initial_moderation(_pacing_settings(stored.spec))
+    for event in await storage.events(stored.id, kinds=moderation.MODERATION_KINDS):
+        state = moderation.apply(state, event.kind, event.data)
+    return state
+
+
+def _pacing_settings(spec: SessionSpec) -> moderation.Settings:
+    return moderation.Settings(
+        drop_slow_window=spec.pacing.drop_slow_window, drop_slow_seconds=spec.pacing.drop_slow_seconds
+    )
+
+
+def _frame_or_none(event: NewEvent, data: dict[str, Any] | None) -> str | None:
+    return None if data is None else event_frame(event.seq, event.kind, event.at, data)
+
+
+def _check_text(body: str, max_chars: int) -> None:
+    if not body.strip():
+        raise Refused("empty_post", "A post needs some text.")
+    if len(body) > max_chars:
+        raise Refused("too_long", f"A post has at most {max_chars} characters.")
+    marks = 0
+    for char in body:
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if marks > MAX_MARKS_IN_A_ROW:
+            raise Refused("too_many_marks", "Too many accents stacked on one letter.")
 
 
 def event_frame(seq: int, kind: str, at: float, data: dict[str, Any]) -> str:

@@ -65,6 +65,9 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         # Compression costs CPU and ~100 KiB per connection; chat frames are small.
         ws_per_message_deflate=False,
         lifespan="on",
+        # Only a configured reverse proxy may say who the client is (X-Forwarded-For).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_level=log_level,
         access_log=False,
     )

@@ -31,6 +31,10 @@ class Pacing:
     """How long the wrap-up lasts after the last question before the session ends."""
     auto_advance: bool = True
     """Drop the next question on the clock; when off, only the moderator's `next` does."""
+    drop_slow_window: float = 0.0
+    """For this long after each question drops, slow mode is on (0: never): the burst is where floods happen."""
+    drop_slow_seconds: float = 10.0
+    """The pause between a participant's posts during that window."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 _TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
 _GUEST_FIELDS = {"handle", "name", "bio"}
-_PACING_FIELDS = {"lobby", "question", "wrapup", "auto_advance"}
+_PACING_FIELDS = {"lobby", "question", "wrapup", "auto_advance", "drop_slow_window", "drop_slow_seconds"}
 _QUESTION_FIELDS = {"text"}
 
 
@@ -184,4 +184,8 @@ def _pacing(value: object) -> Pacing:
         question=question,
         wrapup=parse_duration(value.get("wrapup", defaults.wrapup), "pacing.wrapup"),
         auto_advance=auto_advance,
+        drop_slow_window=parse_duration(value.get("drop_slow_window", 0), "pacing.drop_slow_window"),
+        drop_slow_seconds=parse_duration(
+            value.get("drop_slow_seconds", defaults.drop_slow_seconds), "pacing.drop_slow_seconds"
+        ),
     )

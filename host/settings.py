@@ -7,12 +7,14 @@ every field here is documented there.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
 from host.clock import Clock, SystemClock
+from host.limits import LimitSettings
 
 
 def default_db_path() -> Path:
@@ -48,6 +50,18 @@ class Settings:
     """How often the server looks for sessions added by `hashtalk session add` (env HASHTALK_RESCAN_SECONDS)."""
     public_url: str = "http://127.0.0.1:8000"
     """The address people reach this server at, for printed links (env HASHTALK_URL)."""
+    allowed_origins: tuple[str, ...] = ()
+    """Browser origins allowed to open websockets besides the server's own (env HASHTALK_ALLOWED_ORIGINS, comma-separated)."""
+    max_connections: int = 10_000
+    """Open websockets allowed in all (env HASHTALK_MAX_CONNECTIONS)."""
+    max_per_address: int = 50
+    """Open websockets allowed per client address, 0 for no cap (env HASHTALK_MAX_PER_ADDRESS)."""
+    trusted_proxies: str = ""
+    """Addresses of reverse proxies whose X-Forwarded-For is believed (env HASHTALK_TRUSTED_PROXIES, comma-separated)."""
+    max_links: int = 2
+    """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
     clock: Clock = field(default_factory=SystemClock)
     """Injected by tests; not configurable from the environment."""
 
@@ -63,14 +77,37 @@ class Settings:
             "hello_timeout": ("HASHTALK_HELLO_TIMEOUT", float),
             "rescan_seconds": ("HASHTALK_RESCAN_SECONDS", float),
             "public_url": ("HASHTALK_URL", str),
+            "allowed_origins": ("HASHTALK_ALLOWED_ORIGINS", _comma_separated),
+            "max_connections": ("HASHTALK_MAX_CONNECTIONS", int),
+            "max_per_address": ("HASHTALK_MAX_PER_ADDRESS", int),
+            "trusted_proxies": ("HASHTALK_TRUSTED_PROXIES", str),
+            "max_links": ("HASHTALK_MAX_LINKS", int),
         }
-        for name, (variable, convert) in environment.items():
-            raw = os.environ.get(variable)
-            if raw:
-                try:
-                    values[name] = convert(raw)
-                except ValueError:
-                    raise ValueError(f"{variable}={raw!r} is not a valid {convert.__name__}") from None
+        limits = {
+            "rate_posts": ("HASHTALK_RATE_POSTS", int),
+            "rate_seconds": ("HASHTALK_RATE_SECONDS", float),
+            "duplicate_seconds": ("HASHTALK_DUPLICATE_SECONDS", float),
+        }
+        limit_values = _read_environment(limits)
+        if limit_values:
+            values["limits"] = LimitSettings(**limit_values)  # type: ignore[arg-type]
+        values.update(_read_environment(environment))
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+
+
+def _comma_separated(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+
+
+def _read_environment(names: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, object]:
+    values = {}
+    for name, (variable, convert) in names.items():
+        raw = os.environ.get(variable)
+        if raw:
+            try:
+                values[name] = convert(raw)
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r} is not valid here") from None
+    return values

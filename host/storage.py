@@ -51,6 +51,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (session_id, handle_key)
     );
     CREATE UNIQUE INDEX participants_by_token ON participants (session_id, token_hash);
+    CREATE TABLE handle_keys (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        handle_key TEXT NOT NULL,
+        PRIMARY KEY (session_id, key)
+    ) WITHOUT ROWID;
     CREATE TABLE messages (
         session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
         seq INTEGER NOT NULL,
@@ -62,6 +68,8 @@ MIGRATIONS: tuple[str, ...] = (
         reply_to INTEGER,
         at REAL NOT NULL,
         cid TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'visible',
+        hidden INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (session_id, seq)
     ) WITHOUT ROWID;
     CREATE UNIQUE INDEX messages_by_cid ON messages (session_id, author_key, cid);
@@ -106,14 +114,14 @@ class StoredEvent:
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event to append, with the projection row it carries (if any)."""
+    """An event to append, with what its projection rows need beyond its data."""
 
     seq: int
     kind: str
     at: float
     data: dict[str, Any]
     message_key: tuple[str, str] | None = None
-    """For a message: (author_key, cid), stored for idempotent resends."""
+    """For a message or a held post: (author_key, cid), stored for idempotent resends."""
     reaction_by: str | None = None
     """For a reaction: the key of the identity that toggled it."""
 
@@ -122,9 +130,19 @@ class NewEvent:
 class MessageRow:
     seq: int
     author: str
+    author_key: str
     role: str
     question: int | None
+    body: str
     reply_to: int | None
+    at: float
+    status: str
+    """visible, held (waiting for review) or rejected."""
+    hidden: bool
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "visible" and not self.hidden
 
 
 @dataclass(frozen=True)
@@ -279,17 +297,25 @@ class Storage:
                     await self._insert_message(db, session_id, event)
                 if event.reaction_by is not None:
                     await self._toggle_reaction(db, session_id, event)
+                if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
+                    column, value = update
+                    if column == "question":
+                        value = event.data["question"]
+                    await db.execute(
+                        f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
+                        (value, session_id, event.data["target"]),
+                    )
 
     async def _insert_message(self, db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
         assert event.message_key is not None
         message = event.data["message"]
         author_key, cid = event.message_key
         await db.execute(
-            "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid, status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 session_id, event.seq, message["author"], author_key, message["role"], message["question"],
-                message["body"], message["reply_to"], event.at, cid,
+                message["body"], message["reply_to"], event.at, cid, "held" if event.kind == "held" else "visible",
             ),
         )
 
@@ -315,10 +341,11 @@ class Storage:
     async def message(self, session_id: int, seq: int) -> MessageRow | None:
         row = await _one(
             self._read,
-            "SELECT seq, author, role, question, reply_to FROM messages WHERE session_id = ? AND seq = ?",
+            "SELECT seq, author, author_key, role, question, body, reply_to, at, status, hidden"
+            " FROM messages WHERE session_id = ? AND seq = ?",
             (session_id, seq),
         )
-        return MessageRow(*row) if row else None
+        return MessageRow(*row[:-1], bool(row[-1])) if row else None
 
     async def reaction(self, session_id: int, target: int, emoji: str, by_key: str) -> tuple[bool, int]:
         """Whether `by_key` has this reaction on `target`, and how many there are in all."""
@@ -333,14 +360,29 @@ class Storage:
     # participants and tokens
 
     async def add_participant(
-        self, session_id: int, handle: str, handle_key: str, token_hash: str, now: float, quote: str = "handle"
+        self,
+        session_id: int,
+        handle: str,
+        keys: tuple[str, frozenset[str]],
+        token_hash: str,
+        now: float,
+        quote: str = "handle",
     ) -> None:
+        """Store a participant; HandleTaken if any of its look-alike keys is somebody's already.
+
+        `keys` is the handle's main key and all its look-alike keys.
+        """
+        handle_key, look_alikes = keys
         try:
             async with self._transaction() as db:
                 await db.execute(
                     "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (session_id, handle_key, handle, token_hash, now, quote),
+                )
+                await db.executemany(
+                    "INSERT INTO handle_keys (session_id, key, handle_key) VALUES (?, ?, ?)",
+                    [(session_id, key, handle_key) for key in sorted(look_alikes | {handle_key})],
                 )
         except sqlite3.IntegrityError:
             raise HandleTaken(handle) from None
@@ -385,6 +427,16 @@ class Storage:
     async def integrity_ok(self) -> bool:
         (result,) = await _one(self._read, "PRAGMA integrity_check")
         return bool(result == "ok")
+
+
+# How an event changes the message it targets: (column, value); a refile takes the event's question.
+_MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
+    "approve": ("status", "visible"),
+    "reject": ("status", "rejected"),
+    "hide": ("hidden", 1),
+    "unhide": ("hidden", 0),
+    "refile": ("question", "question"),
+}
 
 
 class _Transaction:

@@ -15,6 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from host.clock import ManualClock, parse_iso
+from host.limits import LimitSettings
 from host.server import RunningServer, start_server
 from host.session import Guest, Pacing, SessionSpec
 from host.settings import Settings
@@ -134,8 +135,17 @@ class Harness:
         return self.client(slug, role="moderator", token=MODERATOR_TOKEN)
 
 
-def harness_settings(db_path: Path, clock: ManualClock) -> Settings:
-    return Settings(db_path=db_path, moderator_token=MODERATOR_TOKEN, clock=clock, rescan_seconds=0.2)
+def harness_settings(db_path: Path, clock: ManualClock, **overrides: Any) -> Settings:
+    """Test settings: flood limits relaxed (tests post fast on a frozen clock) unless overridden."""
+    values: dict[str, Any] = {
+        "db_path": db_path,
+        "moderator_token": MODERATOR_TOKEN,
+        "clock": clock,
+        "rescan_seconds": 0.2,
+        "max_per_address": 0,
+        "limits": LimitSettings(rate_posts=10_000, duplicate_seconds=0.0),
+    }
+    return Settings(**(values | overrides))
 
 
 @pytest.fixture

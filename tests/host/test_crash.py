@@ -26,7 +26,7 @@ async def server_process(db_path: Path) -> AsyncIterator[tuple[asyncio.subproces
         sys.executable, "-m", "host", "serve", "--db", str(db_path), "--port", "0",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
-        env={**os.environ, "HASHTALK_MODERATOR_TOKEN": MODERATOR_TOKEN},
+        env={**os.environ, "HASHTALK_MODERATOR_TOKEN": MODERATOR_TOKEN, "HASHTALK_RATE_POSTS": "1000"},
     )
     try:
         assert process.stdout is not None

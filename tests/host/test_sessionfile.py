@@ -45,6 +45,13 @@ def test_the_issue_example_parses() -> None:
     assert spec.questions[0] == "What do you mean by “community” on social media?"
 
 
+def test_the_burst_after_a_drop_can_be_slowed() -> None:
+    """drop_slow_window and drop_slow_seconds are read from [pacing], off by default."""
+    assert load_session_file(GOOD).pacing.drop_slow_window == 0
+    spec = load_session_file(GOOD.replace("auto_advance = true", 'auto_advance = true\ndrop_slow_window = "30s"\ndrop_slow_seconds = "15s"'))
+    assert (spec.pacing.drop_slow_window, spec.pacing.drop_slow_seconds) == (30, 15)
+
+
 def test_starts_at_may_be_a_string_with_an_offset() -> None:
     """A quoted ISO time with an offset is accepted, as in the issue's example."""
     spec = load_session_file(GOOD.replace("2026-12-03T17:00:00Z", '"2026-12-03T18:00:00+01:00"'))

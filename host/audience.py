@@ -1,0 +1,63 @@
+"""Who sees which event, and in what form: one rule for live fan-out and for replay.
+
+Moderators see every event whole. Everyone else sees the public form, which
+may leave fields out (a hide's reason, the word filter) or leave the event out
+altogether (a report, a post held for review, a hidden message). The author of
+a held, rejected or hidden post, and a muted participant, see what concerns
+them, so moderation is never silent to the person it touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from host.handles import handle_key
+from host.moderation import Moderation
+
+_MODERATORS_ONLY = frozenset({"report", "dismiss", "ban", "unban"})
+_MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute"})
+
+
+@dataclass(frozen=True)
+class Views:
+    """One event's data for each audience; None where that audience does not get it."""
+
+    moderators: dict[str, Any]
+    public: dict[str, Any] | None
+    subject_key: str | None = None
+    """The identity the event is about (an author, a muted handle), who gets `subject`."""
+    subject: dict[str, Any] | None = None
+
+
+def views(kind: str, data: dict[str, Any], moderation: Moderation) -> Views:
+    if kind in _MODERATORS_ONLY:
+        return Views(data, None)
+    if kind in _MODERATORS_AND_SUBJECT:
+        return Views(data, None, handle_key(_subject(kind, data)), data)
+    if kind == "message" and data["message"]["seq"] in moderation.hidden:
+        return Views(data, None, handle_key(data["message"]["author"]), data)
+    if kind == "hide":
+        public = {key: value for key, value in data.items() if key not in ("reason", "author")}
+        return Views(data, public, handle_key(data["author"]), data)
+    if kind == "settings":
+        return Views(data, {key: value for key, value in data.items() if key != "filters"})
+    return Views(data, data)
+
+
+def view_for(kind: str, data: dict[str, Any], moderation: Moderation, role: str, key: str) -> dict[str, Any] | None:
+    """The form of one event a given connection gets (used for replay)."""
+    seen = views(kind, data, moderation)
+    if role == "moderator":
+        return seen.moderators
+    if seen.subject is not None and key and key == seen.subject_key:
+        return seen.subject
+    return seen.public
+
+
+def _subject(kind: str, data: dict[str, Any]) -> str:
+    if kind == "held":
+        return str(data["message"]["author"])
+    if kind == "reject":
+        return str(data["author"])
+    return str(data["handle"])
