@@ -184,3 +184,33 @@ async def test_random_frames_never_crash_the_server(harness: Harness) -> None:
 def _actor(kind: str, data: dict[str, object]) -> object:
     message = data.get("message")
     return message.get("author") if isinstance(message, dict) else data.get("by")
+
+
+async def test_a_silent_connection_is_closed_after_the_hello_deadline(db_path: Path, clock: ManualClock) -> None:
+    """A connection that never says hello gets hello_timeout and is closed."""
+    await add_session(db_path, make_spec())
+    server = await start_server(harness_settings(db_path, clock, hello_timeout=0.2))
+    try:
+        async with connect(f"{server.ws_url}/ws/chat") as ws:
+            error = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), WAIT)
+    finally:
+        await server.stop()
+    assert error["code"] == "hello_timeout" and ws.close_code == 1008
+
+
+async def test_behind_a_trusted_proxy_the_cap_counts_forwarded_addresses(db_path: Path, clock: ManualClock) -> None:
+    """With the proxy trusted, X-Forwarded-For is the client's address: one cap per real client."""
+    await add_session(db_path, make_spec())
+    server = await start_server(harness_settings(db_path, clock, max_per_address=1, trusted_proxies="127.0.0.1"))
+    url = f"{server.ws_url}/ws/chat"
+    try:
+        async with connect(url, additional_headers={"X-Forwarded-For": "203.0.113.7"}), \
+                connect(url, additional_headers={"X-Forwarded-For": "198.51.100.2"}):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(url, additional_headers={"X-Forwarded-For": "203.0.113.7"}):
+                    pass
+    finally:
+        await server.stop()
+    assert refused.value.response.status_code == 503
