@@ -165,3 +165,20 @@ async def harness(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
         yield Harness(server, db_path, clock)
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def live(harness: Harness) -> Harness:
+    """The harness with a session "chat" whose Q1 is current."""
+    await add_session(harness.db_path, make_spec())
+    async with harness.moderator() as moderator:
+        assert (await moderator.mod("start"))["type"] == "ack"
+    return harness
+
+
+async def head_of(harness: Harness, slug: str = "chat") -> int:
+    """The last seq in a session's log, read from the file."""
+    async with Storage(harness.db_path) as storage:
+        stored = await storage.session(slug)
+        assert stored is not None
+        return await storage.head(stored.id)

@@ -10,22 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from host.storage import Storage
-from tests.conftest import WAIT, Harness, add_session, make_spec
-
-
-async def head_of(harness: Harness, slug: str = "chat") -> int:
-    async with Storage(harness.db_path) as storage:
-        stored = await storage.session(slug)
-        assert stored is not None
-        return await storage.head(stored.id)
-
-
-@pytest.fixture
-async def live(harness: Harness) -> Harness:
-    await add_session(harness.db_path, make_spec())
-    async with harness.moderator() as moderator:
-        assert (await moderator.mod("start"))["type"] == "ack"
-    return harness
+from tests.conftest import WAIT, Harness, head_of
 
 
 @pytest.mark.parametrize(

@@ -10,23 +10,7 @@ from websockets.exceptions import ConnectionClosed
 
 from host.storage import Storage
 from host.tokens import new_token, token_hash
-from tests.conftest import WAIT, Client, Harness, add_session, make_spec
-
-
-async def head_of(harness: Harness) -> int:
-    async with Storage(harness.db_path) as storage:
-        stored = await storage.session("chat")
-        assert stored is not None
-        return await storage.head(stored.id)
-
-
-@pytest.fixture
-async def live(harness: Harness) -> Harness:
-    """A session whose Q1 is current."""
-    await add_session(harness.db_path, make_spec())
-    async with harness.moderator() as moderator:
-        assert (await moderator.mod("start"))["type"] == "ack"
-    return harness
+from tests.conftest import WAIT, Client, Harness, head_of
 
 
 def kind(name: str) -> Any:
