@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from host.audience import visible_to
 from host.clock import iso
 from host.room import Room
 from host.rooms import Rooms
@@ -49,7 +50,9 @@ async def session_events(request: Request) -> JSONResponse:
         {
             "slug": room.spec.slug,
             "head": head,
-            "events": [{"seq": e.seq, "kind": e.kind, "at": iso(e.at), **e.data} for e in events],
+            "events": [
+                {"seq": e.seq, "kind": e.kind, "at": iso(e.at), **e.data} for e in events if visible_to(e.kind, "viewer")
+            ],
         }
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from host.access import Admission, admit
+from host.audience import visible_to
 from host.fanout import Outbox
 from host.identity import Identity
 from host.protocol import (
@@ -24,7 +25,9 @@ from host.protocol import (
     Hello,
     Mod,
     Post,
+    Prepare,
     React,
+    Unprepare,
     ack_frame,
     encode,
     error_frame,
@@ -78,12 +81,12 @@ async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: S
 async def _serve(
     websocket: WebSocket, room: Room, storage: Storage, settings: Settings, hello: Hello, admission: Admission
 ) -> None:
-    outbox = Outbox(websocket.send_text, settings.send_queue)
+    outbox = Outbox(websocket.send_text, settings.send_queue, admission.identity.role)
     head = room.head
     room.hub.join(outbox)  # from here on, every event after `head` is queued for us
     try:
         await websocket.send_text(_welcome(room, admission, head))
-        await _replay(websocket, room, storage, since=min(hello.since, head), until=head)
+        await _replay(websocket, room, storage, admission.identity.role, since=min(hello.since, head), until=head)
         sender = outbox.start()
         receiver = asyncio.ensure_future(_receive_frames(websocket, room, settings, admission, outbox))
         try:
@@ -101,11 +104,12 @@ async def _serve(
         room.hub.leave(outbox)
 
 
-async def _replay(websocket: WebSocket, room: Room, storage: Storage, *, since: int, until: int) -> None:
+async def _replay(websocket: WebSocket, room: Room, storage: Storage, role: str, *, since: int, until: int) -> None:
     while since < until:
         events = await storage.events(room.id, since=since, until=until, limit=REPLAY_CHUNK)
         for event in events:
-            await websocket.send_text(event_frame(event.seq, event.kind, event.at, event.data))
+            if visible_to(event.kind, role):
+                await websocket.send_text(event_frame(event.seq, event.kind, event.at, event.data))
         since = events[-1].seq
 
 
@@ -137,6 +141,10 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox)
             outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
         elif isinstance(frame, React):
             seq = await room.react(who, frame)
+            if frame.cid is not None:
+                outbox.offer(ack_frame(frame.cid, seq))
+        elif isinstance(frame, (Prepare, Unprepare)):
+            seq = await room.prepare(who, frame)
             if frame.cid is not None:
                 outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Mod):

@@ -131,6 +131,14 @@ def post_question(spec: SessionSpec, state: LiveState, role: str, question: int 
     return question
 
 
+def check_body(body: str, max_chars: int) -> None:
+    """Refuse a post's text (or a prepared answer's) when it is empty or too long."""
+    if not body.strip():
+        raise Refused("empty_post", "A post needs some text.")
+    if len(body) > max_chars:
+        raise Refused("too_long", f"A post has at most {max_chars} characters.")
+
+
 def _advance(spec: SessionSpec, state: LiveState, now: float) -> list[Change]:
     if state.state == "scheduled":
         return [_state_change("lobby", None, spec.starts_at)]

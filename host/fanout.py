@@ -15,8 +15,10 @@ from collections.abc import Awaitable, Callable
 class Outbox:
     """The frames waiting for one connection, and the task that sends them in order."""
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], limit: int) -> None:
+    def __init__(self, send: Callable[[str], Awaitable[None]], limit: int, role: str = "viewer") -> None:
         self._send = send
+        self.role = role
+        """The connection's role, for events only some roles may see (host/audience.py)."""
         self._queue: asyncio.Queue[str] = asyncio.Queue(limit)
         self._task: asyncio.Task[None] | None = None
         self.cut_off = False
@@ -60,9 +62,11 @@ class Hub:
     def leave(self, outbox: Outbox) -> None:
         self._outboxes.discard(outbox)
 
-    def publish(self, text: str) -> None:
-        """Queue one encoded frame for every connection, dropping those too far behind."""
+    def publish(self, text: str, roles: frozenset[str] | None = None) -> None:
+        """Queue one encoded frame for every connection (or those of `roles`), dropping those too far behind."""
         for outbox in tuple(self._outboxes):
+            if roles is not None and outbox.role not in roles:
+                continue
             if not outbox.offer(text):
                 self._outboxes.discard(outbox)
 

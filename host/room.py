@@ -13,15 +13,16 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from host import engine
+from host import engine, prepared
+from host.audience import audience
 from host.clock import Clock, iso
 from host.engine import Change, LiveState
 from host.fanout import Hub
 from host.identity import Identity
-from host.protocol import Mod, Post, React, encode
+from host.protocol import Mod, Post, Prepare, React, Unprepare, encode
 from host.refusal import Refused
 from host.settings import Settings
-from host.storage import NewEvent, StoredSession, Storage
+from host.storage import NewEvent, Storage, StoredSession
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,9 @@ class Room:
         """Resume a session where its log says it is."""
         state = await load_state(storage, stored)
         head = await storage.head(stored.id)
-        return cls(stored, state, head, storage, settings, on_timer_change)
+        room = cls(stored, state, head, storage, settings, on_timer_change)
+        await room._post_prepared(after=0)  # mends a stop between a drop and its prepared answers
+        return room
 
     # what clients see
 
@@ -94,9 +97,11 @@ class Room:
 
     async def tick(self) -> None:
         """Make every change the clock has made due (the scheduler calls this)."""
+        dropped = len(self.state.opened)
         async with self._lock:
             while changes := engine.on_clock(self.spec, self.state, self._clock.now()):
                 await self._commit(changes)
+        await self._post_prepared(after=dropped)
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's engine action; returns the last `seq` it wrote."""
@@ -104,17 +109,16 @@ class Room:
             raise Refused("forbidden", "Only a moderator can do that.")
         if mod.action not in engine.ENGINE_ACTIONS:
             raise Refused("bad_action", f"“{mod.action[:40]}” is not a moderator action.")
+        dropped = len(self.state.opened)
         async with self._lock:
             changes = engine.on_action(self.spec, self.state, mod.action, mod.args, self._clock.now())
             events = await self._commit(changes)
+        await self._post_prepared(after=dropped)
         return events[-1].seq
 
     async def post(self, who: Identity, post: Post) -> int:
         """Commit a message and return its `seq`; a resent `cid` returns the first one's."""
-        if not post.body.strip():
-            raise Refused("empty_post", "A post needs some text.")
-        if len(post.body) > self._settings.max_post_chars:
-            raise Refused("too_long", f"A post has at most {self._settings.max_post_chars} characters.")
+        engine.check_body(post.body, self._settings.max_post_chars)
         async with self._lock:
             existing = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
             if existing is not None:
@@ -155,6 +159,29 @@ class Room:
             events = await self._commit([Change("reaction", data)], reaction_by=who.key)
         return events[0].seq
 
+    async def prepare(self, who: Identity, frame: Prepare | Unprepare) -> int:
+        """Keep or withdraw one of the guest's answers for a question still to come (host/prepared.py)."""
+        async with self._lock:
+            decided = await prepared.decide(
+                frame, who, self.spec, self.state, self._storage, self.id, self._settings.max_post_chars
+            )
+            if isinstance(decided, int):
+                return decided
+            events = await self._commit([decided])
+        return events[0].seq
+
+    async def _post_prepared(self, *, after: int) -> None:
+        """Post the guest's prepared answers to the questions that dropped after the first `after`."""
+        if len(self.state.opened) <= after:
+            return
+        guest = Identity(self.spec.guest.handle, "guest")
+        for answer in await prepared.standing(self._storage, self.id):
+            if answer.question > after:
+                try:
+                    await self.post(guest, answer.as_post())
+                except Refused as refusal:
+                    log.warning("session %s: prepared answer %s not posted: %s", self.spec.slug, answer.seq, refusal)
+
     async def _commit(
         self,
         changes: Sequence[Change],
@@ -177,7 +204,7 @@ class Room:
         for event in events:
             self.state = engine.apply(self.state, event.kind, event.at, event.data)
             self.head = event.seq
-            self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))
+            self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data), audience(event.kind))
         if (self.state.next_at, self.state.paused) != timer_before:
             self._on_timer_change()
         return events
