@@ -9,6 +9,7 @@ from host.audience import visible_to
 from host.clock import iso
 from host.room import Room
 from host.rooms import Rooms
+from host.settings import Settings
 from host.storage import Storage
 
 MAX_EVENTS_PAGE = 5000
@@ -29,7 +30,17 @@ async def show_session(request: Request) -> JSONResponse:
     room = await _room(request)
     if room is None:
         return _unknown_session()
-    return JSONResponse({**room.snapshot("viewer"), "seq": room.head, **(await _counts(request, room))})
+    settings: Settings = request.app.state.settings
+    return JSONResponse(
+        {
+            **room.snapshot("viewer"),
+            "seq": room.head,
+            **(await _counts(request, room)),
+            "max_post_chars": settings.max_post_chars,
+            # No recap can be published yet; the recap's publishing fills this in.
+            "recap_url": None,
+        }
+    )
 
 
 async def session_events(request: Request) -> JSONResponse:
