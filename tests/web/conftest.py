@@ -159,4 +159,8 @@ async def stored_messages(db_path: Path, slug: str = "chat") -> list[dict[str, A
 def screenshot_dir(tmp_path: Path) -> Path:
     """Where screenshots go: the README's images when HASHTALK_SCREENSHOTS names a folder, else tmp."""
     configured = os.environ.get("HASHTALK_SCREENSHOTS")
-    return Path(configured) if configured else tmp_path
+    if not configured:
+        return tmp_path
+    folder = Path(configured)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

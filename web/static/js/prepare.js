@@ -83,14 +83,11 @@ export class PreparePanel {
     if (!entry) return;
     const dropped = this.dropped.has(number);
     const mine = [...this.answers.entries()].filter(([, answer]) => answer.question === number);
+    // A question that dropped with nothing prepared has nothing left to show here.
+    entry.section.hidden = dropped && mine.length === 0;
     entry.form.hidden = dropped;
-    entry.status.textContent = dropped
-      ? mine.length
-        ? `Q${number} has dropped: these answers were posted.`
-        : `Q${number} has dropped.`
-      : mine.length
-        ? `${mine.length} ready to post when Q${number} drops.`
-        : "";
+    if (dropped) entry.status.textContent = `Q${number} has dropped: these answers were posted.`;
+    else entry.status.textContent = mine.length ? `${mine.length} ready to post when Q${number} drops.` : "";
     fill(
       entry.answers,
       ...mine.map(([seq, answer]) =>
