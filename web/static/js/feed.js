@@ -9,9 +9,13 @@ import { localTime } from "./times.js";
 const LOBBY = 0;
 const BADGES = { guest: "Guest", moderator: "Host" };
 
+/** Close to the server's handle key (NFKC, then case folding); for display decisions only. */
+function handleKey(handle) {
+  return handle.normalize("NFKC").toLowerCase();
+}
+
 export function sameHandle(a, b) {
-  // Close to the server's comparison (NFKC, then case folding) for display decisions only.
-  return a != null && b != null && a.normalize("NFKC").toLowerCase() === b.normalize("NFKC").toLowerCase();
+  return a != null && b != null && handleKey(a) === handleKey(b);
 }
 
 export class Feed {
@@ -103,12 +107,12 @@ export class Feed {
   }
 
   ban(handle) {
-    this.banned.add(handle.normalize("NFKC").toLowerCase());
+    this.banned.add(handleKey(handle));
     this._redrawAuthor(handle);
   }
 
   unban(handle) {
-    this.banned.delete(handle.normalize("NFKC").toLowerCase());
+    this.banned.delete(handleKey(handle));
     this._redrawAuthor(handle);
   }
 
@@ -147,7 +151,7 @@ export class Feed {
   }
 
   _removed(record) {
-    return record.hidden || this.banned.has(record.message.author.normalize("NFKC").toLowerCase());
+    return record.hidden || this.banned.has(handleKey(record.message.author));
   }
 
   _draw(record) {

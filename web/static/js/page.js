@@ -2,17 +2,18 @@
 // any other. It keeps who you are and what you still have to send in the
 // browser, shows what the server says, and leaves every rule to the server.
 
+import { drawAbout, drawStarts } from "./about.js";
 import { Banner } from "./banner.js";
 import { Composer, drawOutbox } from "./compose.js";
 import { Connection } from "./connection.js";
 import { byId, el, fill } from "./elements.js";
-import { Feed, sameHandle } from "./feed.js";
+import { Feed } from "./feed.js";
+import { showModeration } from "./moderation.js";
 import { Notices } from "./notices.js";
 import { Outbox } from "./outbox.js";
 import { Pinned } from "./pinned.js";
 import { PreparePanel } from "./prepare.js";
 import { Saved } from "./saved.js";
-import { duration, localDateTime, localTime, until } from "./times.js";
 
 const RECAP_CHECK_MS = 60000;
 const SEQ_SAVE_MS = 500;
@@ -63,7 +64,7 @@ const connection = new Connection(`/ws/${encodeURIComponent(slug)}`, {
 byId("join").addEventListener("submit", onJoin);
 byId("view-question").addEventListener("click", () => setView("question"));
 byId("view-time").addEventListener("click", () => setView("time"));
-setInterval(drawStarts, 1000);
+setInterval(() => page.session && drawStarts(page.session), 1000);
 drawOutboxList(outbox.items);
 loadLimits();
 connection.start();
@@ -156,7 +157,6 @@ function onEvent(frame) {
   saveSeqSoon();
   // Up to the welcome's seq the snapshot already holds the session's state.
   const live = frame.seq > page.welcomeSeq;
-  const mine = (handle) => sameHandle(handle, page.me.handle);
   switch (frame.kind) {
     case "state":
       if (live) {
@@ -178,63 +178,6 @@ function onEvent(frame) {
     case "reaction":
       feed.reaction(frame);
       break;
-    case "hide":
-      feed.hide(frame.target);
-      pinned.draw();
-      break;
-    case "unhide":
-      feed.unhide(frame.target, frame.message);
-      pinned.draw();
-      break;
-    case "ban":
-      feed.ban(frame.handle);
-      pinned.draw();
-      if (mine(frame.handle)) notices.show("ban", withReason("A moderator removed you from this session.", frame), "error");
-      break;
-    case "unban":
-      feed.unban(frame.handle);
-      pinned.draw();
-      if (mine(frame.handle)) notices.clear("ban");
-      break;
-    case "mute":
-      if (mine(frame.handle) && (!frame.until || until(frame.until) > 0)) {
-        const when = frame.until ? ` until ${localTime(frame.until)}` : "";
-        notices.show("mute", withReason(`A moderator muted you${when}.`, frame), "warn");
-      }
-      break;
-    case "unmute":
-      if (mine(frame.handle)) notices.clear("mute");
-      break;
-    case "refile":
-      feed.refile(frame.target, frame.question);
-      break;
-    case "feature":
-      pinned.feature(frame.target);
-      break;
-    case "announcement":
-      pinned.announce(frame.body, frame.at);
-      break;
-    case "held":
-      feed.message({ ...frame.message, seq: frame.message.seq ?? frame.seq }, { held: true });
-      if (live && mine(frame.message.author)) {
-        notices.show("held", withReason("Your post is held for a moderator's review.", frame), "info");
-      }
-      break;
-    case "approve":
-      feed.approve(frame.target, frame.message);
-      if (live && mine(frame.message.author)) notices.clear("held");
-      break;
-    case "reject": {
-      const record = feed.get(frame.target);
-      if (live && record && mine(record.message.author)) {
-        notices.show("held", "A moderator did not approve your post.", "warn");
-      }
-      feed.reject(frame.target);
-      break;
-    }
-    case "settings":
-      drawSettings(frame);
-      break;
     case "prepared":
       prepare.prepared(frame.seq, frame.question, frame.body);
       break;
@@ -242,7 +185,8 @@ function onEvent(frame) {
       prepare.unprepared(frame.target);
       break;
     default:
-      break; // a kind this page does not show (reports go to moderators)
+      // Reports and dismissals go to moderators only; other kinds this page does not show.
+      showModeration(frame, { feed, pinned, notices, me: page.me.handle, live });
   }
 }
 
@@ -299,18 +243,7 @@ function setView(view) {
 // drawing
 
 function drawSession(session) {
-  document.title = `${session.hashtag} · ${session.title}`;
-  byId("title").textContent = session.title;
-  byId("hashtag").textContent = session.hashtag;
-  const guest = session.guest;
-  fill(
-    byId("guest-card"),
-    el("p", { class: "guest-name" }, el("span", { text: guest.name }), " ", el("span", { class: "badge badge-guest", text: "Guest" })),
-    el("p", { class: "guest-handle", text: `@${guest.handle}` }),
-    guest.bio ? el("p", { class: "guest-bio", text: guest.bio }) : null,
-  );
-  byId("format").textContent = session.format;
-  fill(byId("rules"), ...session.rules.map((rule) => el("li", { text: rule })));
+  drawAbout(session);
   if (page.me.role === "guest") {
     prepare.setQuestions(session.questions.map((q) => [q.number, q.text, q.opened_at !== null]));
   }
@@ -331,7 +264,7 @@ function drawState() {
     page.aboutClosed = true; // once, so a reader who opens it again keeps it open
     byId("about").open = false;
   }
-  drawStarts();
+  drawStarts(session);
   if (session.state === "ended" && !page.checkingRecap) {
     page.checkingRecap = true;
     checkRecap();
@@ -347,28 +280,6 @@ function drawIdentity() {
   else you.textContent = "You are reading along as a viewer.";
   feed.setMe(handle, role === "participant" || role === "guest");
   drawState();
-}
-
-function drawStarts() {
-  const session = page.session;
-  if (!session) return;
-  const starts = byId("starts");
-  const left = until(session.starts_at);
-  starts.textContent =
-    left > 0
-      ? `Starts ${localDateTime(session.starts_at)}, in ${duration(left)}.`
-      : `Started ${localDateTime(session.starts_at)}.`;
-}
-
-function drawSettings(frame) {
-  const line = byId("settings-line");
-  const parts = [];
-  if (frame.slow_mode) {
-    parts.push(typeof frame.slow_mode === "number" ? `Slow mode: one post every ${frame.slow_mode} s.` : "Slow mode is on.");
-  }
-  if (frame.premoderation) parts.push("Posts are reviewed by a moderator before they appear.");
-  line.textContent = parts.join(" ");
-  line.hidden = parts.length === 0;
 }
 
 function drawOutboxList(items) {
@@ -421,10 +332,6 @@ function saveSeq() {
   saved.set({ lastSeq: page.lastSeq });
 }
 window.addEventListener("pagehide", saveSeq);
-
-function withReason(text, frame) {
-  return frame.reason ? `${text} Reason: ${frame.reason}` : text;
-}
 
 function pick(source, names) {
   return Object.fromEntries(names.filter((name) => name in source).map((name) => [name, source[name]]));
