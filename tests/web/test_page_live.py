@@ -70,11 +70,16 @@ async def test_a_question_drop_updates_the_banner_for_everyone(people: People) -
         await expect(page.locator("#question-banner")).to_have_text("Q2 How do you lead people who owe you nothing?")
         await expect(page.locator("#countdown")).to_have_text("Q3 drops in 1:00")
     await expect(ana.locator("#compose-question")).to_have_value("2")
-    await post(ana, "late thought on Q1")  # the picker lets an earlier question be answered late
-    await ana.locator("#compose-question").select_option("1")
-    await post(ana, "another late thought")
-    await expect(post_by(ana, "ana", "another late thought").locator(".tag")).to_have_text("A1")
-    await expect(post_by(ana, "ana", "late thought on Q1").locator(".tag")).to_have_text("A2")
+    await post(ana, "an answer to Q2")  # tagged with the current question by default
+    await ana.locator("#compose-question").select_option("1")  # or an earlier one, answered late
+    await post(ana, "a late answer to Q1")
+    await expect(post_by(ana, "ana", "a late answer to Q1").locator(".tag")).to_have_text("A1")
+    await expect(post_by(ana, "ana", "an answer to Q2").locator(".tag")).to_have_text("A2")
+    # By question, the newest question on top; in time order, the newest post on top.
+    await expect(ana.locator("#feed .q-group .q-label")).to_have_text(["Q2", "Q1"])
+    await ana.get_by_role("button", name="In time order").click()
+    await expect(ana.get_by_role("button", name="In time order")).to_have_attribute("aria-pressed", "true")
+    await expect(ana.locator("#feed article.post .body")).to_have_text(["a late answer to Q1", "an answer to Q2"])
 
 
 async def test_a_reload_keeps_identity_and_history(people: People) -> None:
