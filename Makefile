@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The page's tests drive Debian's Chromium through Playwright, which never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test bench clean
+.PHONY: run test bench screenshots clean
 
 run: $(STAMP)
 	$(BIN)/hashtalk demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
+
+# The README's pictures of the page, taken by its tests.
+screenshots: $(STAMP) $(CHROMIUM)
+	HASHTALK_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/web/test_page_screens.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
@@ -23,6 +30,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Only when the browser is missing: the file is the target, so a second run does nothing.
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 clean:
 	rm -rf $(VENV)

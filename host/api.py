@@ -5,9 +5,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from host.audience import view_for
 from host.clock import iso
 from host.room import Room
 from host.rooms import Rooms
+from host.settings import Settings
 from host.storage import Storage
 
 MAX_EVENTS_PAGE = 5000
@@ -28,7 +30,17 @@ async def show_session(request: Request) -> JSONResponse:
     room = await _room(request)
     if room is None:
         return _unknown_session()
-    return JSONResponse({**room.snapshot("viewer"), "seq": room.head, **(await _counts(request, room))})
+    settings: Settings = request.app.state.settings
+    return JSONResponse(
+        {
+            **room.snapshot("viewer"),
+            "seq": room.head,
+            **(await _counts(request, room)),
+            "max_post_chars": settings.max_post_chars,
+            # No recap can be published yet; the recap's publishing fills this in.
+            "recap_url": None,
+        }
+    )
 
 
 async def session_events(request: Request) -> JSONResponse:
@@ -49,7 +61,11 @@ async def session_events(request: Request) -> JSONResponse:
         {
             "slug": room.spec.slug,
             "head": head,
-            "events": [{"seq": e.seq, "kind": e.kind, "at": iso(e.at), **e.data} for e in events],
+            "events": [
+                {"seq": e.seq, "kind": e.kind, "at": iso(e.at), **data}
+                for e in events
+                if (data := view_for(e.kind, e.data, room.moderation, "viewer", "")) is not None
+            ],
         }
     )
 

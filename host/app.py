@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from host import api
@@ -15,8 +16,10 @@ from host.connection import session_socket
 from host.gate import ConnectionCount
 from host.rooms import Rooms
 from host.scheduler import Scheduler
+from host.security_headers import SecurityHeaders
 from host.settings import Settings
 from host.storage import Storage
+from web.routes import ROUTES as WEB_ROUTES
 
 log = logging.getLogger(__name__)
 
@@ -47,5 +50,6 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/sessions/{slug}", api.show_session),
         Route("/api/sessions/{slug}/events", api.session_events),
         WebSocketRoute("/ws/{slug}", session_socket),
+        *WEB_ROUTES,
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])

@@ -16,7 +16,7 @@ from host.handles import handle_key
 from host.moderation import Moderation
 
 _MODERATORS_ONLY = frozenset({"report", "dismiss", "ban", "unban"})
-_MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute"})
+_MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute", "prepared", "unprepared"})
 
 
 @dataclass(frozen=True)
@@ -60,4 +60,6 @@ def _subject(kind: str, data: dict[str, Any]) -> str:
         return str(data["message"]["author"])
     if kind == "reject":
         return str(data["author"])
+    if kind in ("prepared", "unprepared"):  # the guest's answers written ahead stay private until their drop
+        return str(data["by"])
     return str(data["handle"])

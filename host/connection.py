@@ -13,9 +13,8 @@ import asyncio
 import logging
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-
 from starlette.responses import JSONResponse
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from host.access import Admission, admit
 from host.audience import view_for
@@ -28,8 +27,10 @@ from host.protocol import (
     Hello,
     Mod,
     Post,
+    Prepare,
     React,
     Report,
+    Unprepare,
     ack_frame,
     encode,
     error_frame,
@@ -174,6 +175,10 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox)
                 outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Report):
             seq = await room.report(who, frame)
+            if frame.cid is not None:
+                outbox.offer(ack_frame(frame.cid, seq))
+        elif isinstance(frame, (Prepare, Unprepare)):
+            seq = await room.prepare(who, frame)
             if frame.cid is not None:
                 outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Mod):

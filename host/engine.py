@@ -7,6 +7,7 @@ it commits the changes, and `apply` folds committed events back into the state.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,6 +18,8 @@ from host.session import SessionSpec
 STATES = ("scheduled", "lobby", "live", "wrapup", "ended")
 ENGINE_ACTIONS = frozenset({"start", "next", "pause", "resume", "extend", "end"})
 MAX_EXTEND_SECONDS = 3 * 3600
+MAX_MARKS_IN_A_ROW = 3
+"""Combining marks allowed on one letter: enough for any language, too few for “zalgo” text."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,19 @@ def post_question(spec: SessionSpec, state: LiveState, role: str, question: int 
     if not 1 <= question <= len(state.opened):
         raise Refused("bad_question", f"Q{question} has not dropped yet.")
     return question
+
+
+def check_body(body: str, max_chars: int) -> None:
+    """Refuse a post's text (or a prepared answer's) when it is empty, too long or buried in marks."""
+    if not body.strip():
+        raise Refused("empty_post", "A post needs some text.")
+    if len(body) > max_chars:
+        raise Refused("too_long", f"A post has at most {max_chars} characters.")
+    marks = 0
+    for char in body:
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if marks > MAX_MARKS_IN_A_ROW:
+            raise Refused("too_many_marks", "Too many accents stacked on one letter.")
 
 
 def _advance(spec: SessionSpec, state: LiveState, now: float) -> list[Change]:

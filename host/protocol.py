@@ -69,7 +69,24 @@ class Mod:
     cid: str | None = None
 
 
-ClientFrame = Union[Hello, Post, React, Report, Mod]
+@dataclass(frozen=True)
+class Prepare:
+    """The guest's answer to a question still to come; the server posts it when that question drops."""
+
+    cid: str
+    question: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Unprepare:
+    """Withdraw a prepared answer (`target`: its `prepared` event's seq) before its question drops."""
+
+    target: int
+    cid: str | None = None
+
+
+ClientFrame = Union[Hello, Post, React, Report, Mod, Prepare, Unprepare]
 
 
 def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
@@ -117,6 +134,16 @@ def _frame(data: dict[str, Any]) -> ClientFrame:
         if not isinstance(reason, str):
             raise Refused("bad_field", "reason: must be a string.")
         return Report(target=target, reason=reason, cid=_cid(data, required=False))
+    if kind == "prepare":
+        question = _optional_number(data, "question")
+        if question is None:
+            raise Refused("bad_field", "question: the number of the question this answer is for.")
+        return Prepare(cid=_cid(data, required=True) or "", question=question, body=_string(data, "body"))
+    if kind == "unprepare":
+        target = _optional_number(data, "target")
+        if target is None:
+            raise Refused("bad_field", "target: the seq of the prepared answer to withdraw.")
+        return Unprepare(target=target, cid=_cid(data, required=False))
     if kind == "mod":
         action = _string(data, "action")
         args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}

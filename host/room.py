@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from host import engine, moderation
+from host import engine, moderation, prepared
 from host.audience import views
 from host.clock import Clock, iso
 from host.engine import Change, LiveState
@@ -22,14 +21,11 @@ from host.fanout import Hub
 from host.handles import handle_keys
 from host.identity import Identity
 from host.limits import PostLimits
-from host.protocol import Mod, Post, React, Report, encode, error_frame
+from host.protocol import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
 from host.refusal import Refused
 from host.session import SessionSpec
 from host.settings import Settings
 from host.storage import NewEvent, StoredSession, Storage
-
-MAX_MARKS_IN_A_ROW = 3
-"""Combining marks allowed on one letter: enough for any language, too few for “zalgo” text."""
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +64,7 @@ class Room:
         room = cls(stored, await load_state(storage, stored), await storage.head(stored.id), storage, settings,
                    on_timer_change)
         room.moderation = await load_moderation(storage, stored)
+        await room._post_prepared(after=0)  # mends a stop between a drop and its prepared answers
         return room
 
     # what clients see
@@ -106,9 +103,11 @@ class Room:
 
     async def tick(self) -> None:
         """Make every change the clock has made due (the scheduler calls this)."""
+        dropped = len(self.state.opened)
         async with self._lock:
             while changes := engine.on_clock(self.spec, self.state, self._clock.now()):
                 await self._commit(changes)
+        await self._post_prepared(after=dropped)
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's action; returns the last `seq` it wrote."""
@@ -116,6 +115,7 @@ class Room:
             raise Refused("forbidden", "Only a moderator can do that.")
         if mod.action not in engine.ENGINE_ACTIONS and mod.action not in moderation.MODERATION_ACTIONS:
             raise Refused("bad_action", f"“{mod.action[:40]}” is not a moderator action.")
+        dropped = len(self.state.opened)
         async with self._lock:
             now = self._clock.now()
             if mod.action in engine.ENGINE_ACTIONS:
@@ -129,6 +129,7 @@ class Room:
         for event in events:
             if event.kind == "ban":
                 self._close_banned(event.data["handle"], event.data.get("reason", ""))
+        await self._post_prepared(after=dropped)
         return events[-1].seq
 
     async def post(self, who: Identity, post: Post) -> int:
@@ -136,7 +137,7 @@ class Room:
 
         A resent `cid` returns the first one's, whatever happened since.
         """
-        _check_text(post.body, self._settings.max_post_chars)
+        engine.check_body(post.body, self._settings.max_post_chars)
         async with self._lock:
             existing = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
             if existing is not None:
@@ -207,6 +208,29 @@ class Room:
             data = {"target": report.target, "author": target.author, "by": who.handle, "reason": report.reason}
             events = await self._commit([Change("report", data)])
         return events[0].seq
+
+    async def prepare(self, who: Identity, frame: Prepare | Unprepare) -> int:
+        """Keep or withdraw one of the guest's answers for a question still to come (host/prepared.py)."""
+        async with self._lock:
+            decided = await prepared.decide(
+                frame, who, self.spec, self.state, self._storage, self.id, self._settings.max_post_chars
+            )
+            if isinstance(decided, int):
+                return decided
+            events = await self._commit([decided])
+        return events[0].seq
+
+    async def _post_prepared(self, *, after: int) -> None:
+        """Post the guest's prepared answers to the questions that dropped after the first `after`."""
+        if len(self.state.opened) <= after:
+            return
+        guest = Identity(self.spec.guest.handle, "guest")
+        for answer in await prepared.standing(self._storage, self.id):
+            if answer.question > after:
+                try:
+                    await self.post(guest, answer.as_post())
+                except Refused as refusal:
+                    log.warning("session %s: prepared answer %s not posted: %s", self.spec.slug, answer.seq, refusal)
 
     def admits(self, keys: frozenset[str]) -> bool:
         """False when a handle with any of these look-alike keys is banned from this session."""
@@ -317,18 +341,6 @@ def _pacing_settings(spec: SessionSpec) -> moderation.Settings:
 
 def _frame_or_none(event: NewEvent, data: dict[str, Any] | None) -> str | None:
     return None if data is None else event_frame(event.seq, event.kind, event.at, data)
-
-
-def _check_text(body: str, max_chars: int) -> None:
-    if not body.strip():
-        raise Refused("empty_post", "A post needs some text.")
-    if len(body) > max_chars:
-        raise Refused("too_long", f"A post has at most {max_chars} characters.")
-    marks = 0
-    for char in body:
-        marks = marks + 1 if unicodedata.combining(char) else 0
-        if marks > MAX_MARKS_IN_A_ROW:
-            raise Refused("too_many_marks", "Too many accents stacked on one letter.")
 
 
 def event_frame(seq: int, kind: str, at: float, data: dict[str, Any]) -> str:

@@ -1,0 +1,94 @@
+"""The page for each role and moment: before the start, the guest with prepared answers, the server's refusals, the end."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from host.storage import Storage
+from tests.conftest import add_session, make_spec
+from tests.web.conftest import People, join, post, post_by
+from tests.web.scenes import QUESTIONS, live_session
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+async def test_before_the_start_the_page_shows_the_session_and_a_countdown(people: People) -> None:
+    """A scheduled session shows its guest, format, rules and a countdown; the quote choice goes in the join hello."""
+    await add_session(people.harness.db_path, make_spec())
+    page = await people.page()
+    await expect(page.locator("#title")).to_have_text("Leadership in communities")
+    await expect(page.locator("#about")).to_have_attribute("open", "")
+    await expect(page.locator("#guest-card")).to_contain_text("Gene Petrov")
+    await expect(page.locator("#guest-card")).to_contain_text("Leadership coach")
+    await expect(page.locator("#format")).to_have_text("Questions for the guest; everyone is welcome.")
+    await expect(page.locator("#rules li")).to_have_text(["Be kind"])
+    await expect(page.locator("#countdown")).to_have_text("Starts in 1:00:00")
+    await people.advance(1)
+    await expect(page.locator("#countdown")).to_have_text("Starts in 59:59")
+    await join(page, "shy", quote="none")
+    await expect(page.locator("#compose")).to_be_hidden()  # posts open with the lobby
+    joined = [f for f in people.sent[page] if f["type"] == "hello" and f.get("handle")]
+    assert joined[0]["quote"] == "none"
+    async with Storage(people.harness.db_path) as storage:
+        stored = await storage.session("chat")
+        assert stored is not None
+        assert [(p.handle, p.quote) for p in await storage.participants(stored.id)] == [("shy", "none")]
+
+
+async def test_the_guest_link_gives_a_badge_and_prepared_answers(people: People) -> None:
+    """The token leaves the address bar, the guest prepares an answer to Q2, and at the drop it posts itself, highlighted."""
+    guest_token = await live_session(people.harness)
+    guest, ana = await people.page(f"/s/chat#guest={guest_token}"), await people.page()
+    await join(ana, "ana")
+    await expect(guest.locator("#you")).to_have_text("You are the guest, genepetrov")
+    assert guest.url.endswith("/s/chat")  # the token is kept in the browser, not in the address bar
+    await guest.get_by_label("Prepare an answer to Q2").fill("A2: Go first, and make it easy to follow.")
+    await guest.locator(".prepare-question[data-q='2']").get_by_role("button", name="Keep this answer").click()
+    await expect(guest.locator(".prepare-question[data-q='2'] .prepare-status")).to_have_text("1 ready to post when Q2 drops.")
+    await expect(guest.locator(".prepare-question[data-q='3'] h3")).to_have_text(f"Q3 {QUESTIONS[2]}")
+    await post(guest, "A1: An audience listens; a community talks back.")
+    await expect(post_by(ana, "genepetrov", "A1: An audience listens").locator(".badge")).to_have_text("Guest")
+    await expect(ana.locator("text=A2: Go first")).to_have_count(0)
+
+    await people.advance(60)
+    answer = post_by(ana, "genepetrov", "A2: Go first, and make it easy to follow.")
+    await expect(answer).to_have_class("post guest")
+    await expect(answer.locator(".tag")).to_have_text("A2")
+    await expect(guest.locator(".prepare-question[data-q='2'] .prepare-status")).to_have_text(
+        "Q2 has dropped: these answers were posted."
+    )
+    await guest.reload()
+    await expect(guest.locator("#you")).to_have_text("You are the guest, genepetrov")
+
+
+async def test_the_server_decides_and_the_page_shows_its_words(people: People) -> None:
+    """A post over the limit is sent anyway; the server's refusal is shown and the text comes back to edit."""
+    await live_session(people.harness)
+    page = await people.page()
+    await join(page, "ana")
+    text = "x" * 300
+    await page.locator("#compose-body").fill(text)
+    await expect(page.locator("#compose-count")).to_have_text("20 too many")
+    await page.get_by_role("button", name="Post", exact=True).click()
+    refused = page.locator("#outbox li")
+    await expect(refused.locator(".outbox-state")).to_have_text("Not posted: A post has at most 280 characters.")
+    await expect(page.locator(".notice p")).to_have_text("A post has at most 280 characters.")
+    await refused.get_by_role("button", name="Edit").click()
+    await expect(page.locator("#compose-body")).to_have_value(text)
+    await expect(refused).to_have_count(0)
+
+
+async def test_after_the_end_the_page_says_so(people: People) -> None:
+    """When the moderator ends the session every page says it has ended, and nobody can post any more."""
+    await live_session(people.harness)
+    ana, viewer = await people.page(), await people.page()
+    await join(ana, "ana")
+    async with people.harness.moderator() as moderator:
+        await moderator.mod("end")
+    for page in (ana, viewer):
+        await expect(page.locator("#question-banner")).to_have_text("This session has ended")
+        await expect(page.locator("#countdown")).to_be_hidden()
+    await expect(ana.locator("#compose")).to_be_hidden()
+    await expect(viewer.locator("#join")).to_be_hidden()
+    await expect(ana.locator("#recap")).to_be_hidden()  # no recap is published yet

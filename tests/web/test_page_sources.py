@@ -1,0 +1,35 @@
+"""The page's sources as files: the promises about how they handle text, checked without a browser."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path, PurePosixPath
+
+from web.routes import STATIC
+
+UNSAFE_SINKS = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(")
+
+
+def test_no_page_sets_markup_from_strings() -> None:
+    """Every script sets text with textContent: none uses innerHTML, insertAdjacentHTML, document.write or eval."""
+    sources = sorted(STATIC.rglob("*.js")) + sorted(STATIC.glob("*.html"))
+    assert len(sources) > 5
+    offenders = [f"{path.name}: {match}" for path in sources for match in UNSAFE_SINKS.findall(path.read_text())]
+    assert offenders == []
+
+
+def test_the_pages_have_no_inline_script_or_style() -> None:
+    """The policy forbids inline script and style, so the HTML holds none: only <script src> and <link>."""
+    for path in sorted(STATIC.glob("*.html")):
+        html = path.read_text()
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], path.name
+        assert re.findall(r"\son[a-z]+=|<style|\sstyle=", html) == [], path.name
+
+
+def test_every_static_file_ships_in_the_package() -> None:
+    """pyproject's package-data patterns cover every file under web/static, so an installed server has its pages."""
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["web"]
+    files = [PurePosixPath(path.relative_to(STATIC.parent).as_posix()) for path in STATIC.rglob("*") if path.is_file()]
+    assert files and [f for f in files if not any(f.match(pattern) for pattern in patterns)] == []

@@ -1,0 +1,73 @@
+"""The browser side's routes: the session list, a session's page, calendar files and static files.
+
+The pages are static: what they show comes from the API and the websocket,
+like any other client. The routes only check that a session exists, so a
+mistyped link gets a real 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from host.rooms import Rooms
+from host.settings import Settings
+from web.calendar import calendar
+
+STATIC = Path(__file__).parent / "static"
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+async def session_list(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html")
+
+
+async def session_page(request: Request) -> Response:
+    rooms: Rooms = request.app.state.rooms
+    if await rooms.get(request.path_params["slug"]) is None:
+        return FileResponse(STATIC / "missing.html", status_code=404)
+    return FileResponse(STATIC / "session.html")
+
+
+async def session_calendar(request: Request) -> Response:
+    rooms: Rooms = request.app.state.rooms
+    room = await rooms.get(request.path_params["slug"])
+    if room is None:
+        return PlainTextResponse("There is no session with that slug.", status_code=404)
+    text = calendar([room.spec], _base_url(request), _now(request), name=f"{room.spec.hashtag}: {room.spec.title}")
+    return _calendar_response(text, f"{room.spec.slug}.ics")
+
+
+async def series_calendar(request: Request) -> Response:
+    rooms: Rooms = request.app.state.rooms
+    await rooms.refresh()
+    specs = sorted((room.spec for room in rooms.all()), key=lambda spec: spec.starts_at)
+    return _calendar_response(calendar(specs, _base_url(request), _now(request), name="hashtalk sessions"), "sessions.ics")
+
+
+def _calendar_response(text: str, filename: str) -> Response:
+    return Response(text, media_type=CALENDAR_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _base_url(request: Request) -> str:
+    # The address the visitor used, so the calendar's links work from where they are.
+    return str(request.base_url)
+
+
+def _now(request: Request) -> float:
+    settings: Settings = request.app.state.settings
+    return settings.clock.now()
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/", session_list),
+    Route("/sessions.ics", series_calendar),
+    # Before /s/{slug}: a slug never holds a dot, so "x.ics" is always the calendar.
+    Route("/s/{slug}.ics", session_calendar),
+    Route("/s/{slug}", session_page),
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+]
