@@ -72,6 +72,8 @@ class Feed(ScrollView, can_focus=True):
         self._cache: dict[int, tuple[tuple[int, int, int, bool], list[Strip]]] = {}
         self._pending = False
         self._unseen = 0
+        self.drawn_revision = -1
+        """The room's revision the feed last drew."""
 
     # what the rest of the console uses
 
@@ -132,6 +134,7 @@ class Feed(ScrollView, can_focus=True):
         self.border_subtitle = f"↓ {self._unseen} new below (End to follow)" if self._unseen else ""
         self.border_title = f"feed · {self.filter.describe()}"
         self.refresh()
+        self.drawn_revision = self.room.revision
         self.post_message(self.Rebuilt(self.room.revision))
 
     def render_line(self, y: int) -> Strip:
@@ -142,7 +145,9 @@ class Feed(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._lines[index]
         if self.cursor is not None and self._owners[index] == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("feed--cursor"))
+            # Over the line's own colours, so the selection shows on a highlighted guest answer too.
+            cursor = self.get_component_rich_style("feed--cursor")
+            strip = Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def on_resize(self) -> None:
@@ -215,8 +220,9 @@ class Feed(ScrollView, can_focus=True):
         hang = min(2 * entry.depth + (2 if entry.depth else 0) + len("00:00:00 "), width // 2)
         console = self.app.console
         lines = console.render_lines(text, console.options.update_width(width - hang), pad=False, new_lines=False)
-        strips = [Strip(line).simplify() for line in lines[:1]]
-        strips += [Strip([Segment(" " * hang), *line]).simplify() for line in lines[1:]]
+        base = self.rich_style
+        strips = [Strip(line).apply_style(base).simplify() for line in lines[:1]]
+        strips += [Strip([Segment(" " * hang), *line]).apply_style(base).simplify() for line in lines[1:]]
         self._cache[entry.seq] = (key, strips)
         return strips
 
@@ -264,7 +270,7 @@ class Feed(ScrollView, can_focus=True):
         style = self.get_component_rich_style(component)
         text = Text(end="")
         text.append(self._time(notice.at) + " ", self.get_component_rich_style("feed--time"))
-        prefix = {"question": "── ", "announcement": "📣 host: "}.get(notice.kind, "── ")
+        prefix = {"question": "── ", "announcement": "◆ host: "}.get(notice.kind, "── ")
         text.append(prefix, style)
         text.append_text(plain(notice.text, style))
         return text
