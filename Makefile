@@ -4,13 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean tmux
 
 run: $(STAMP)
 	$(BIN)/hashtalk demo
 
-test: $(STAMP)
+test: $(STAMP) tmux
 	$(BIN)/python -m pytest -q
+
+# The console's terminal test drives the real app in tmux; install it once where it is missing.
+tmux:
+	@command -v tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } \
+		|| echo "could not install tmux: the console's terminal test will be skipped"
 
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
