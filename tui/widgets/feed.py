@@ -72,6 +72,8 @@ class Feed(ScrollView, can_focus=True):
         self._cache: dict[int, tuple[tuple[int, int, int, bool], list[Strip]]] = {}
         self._pending = False
         self._unseen = 0
+        self._following = True
+        """At the bottom, showing each new post as it comes; false once the host scrolls up."""
         self.drawn_revision = -1
         """The room's revision the feed last drew."""
 
@@ -112,7 +114,7 @@ class Feed(ScrollView, can_focus=True):
     def rebuild(self, follow: bool = False) -> None:
         self._pending = False
         width = self.scrollable_content_region.width
-        at_bottom = follow or self.scroll_y >= self.max_scroll_y
+        at_bottom = follow or self._following
         anchor = self._anchor()
         before = len(self._entries)
         self._entries = list(self._order())
@@ -123,14 +125,15 @@ class Feed(ScrollView, can_focus=True):
             self._lines.extend(strips)
             self._owners.extend([entry.seq] * len(strips))
         self.virtual_size = Size(width, len(self._lines))
+        # Both scrolls wait for the layout to take the new size in, or they would be clamped to the old one.
         if at_bottom:
             self._unseen = 0
-            self.scroll_to(y=max(0, len(self._lines) - self.scrollable_content_region.height), animate=False,
-                           immediate=True)
+            self._following = True
+            self.scroll_end(animate=False, x_axis=False)
         else:
             self._unseen += max(0, len(self._entries) - before)
             if anchor is not None and anchor[0] in self._starts:
-                self.scroll_to(y=self._starts[anchor[0]] + anchor[1], animate=False, immediate=True)
+                self.scroll_to(y=self._starts[anchor[0]] + anchor[1], animate=False)
         self.border_subtitle = f"↓ {self._unseen} new below (End to follow)" if self._unseen else ""
         self.border_title = f"feed · {self.filter.describe()}"
         self.refresh()
@@ -149,6 +152,13 @@ class Feed(ScrollView, can_focus=True):
             cursor = self.get_component_rich_style("feed--cursor")
             strip = Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._following = new >= self.max_scroll_y
+        if self._following and self._unseen:
+            self._unseen = 0
+            self.border_subtitle = ""
 
     def on_resize(self) -> None:
         self.rebuild()
