@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
