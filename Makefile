@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The page's tests drive Debian's Chromium through Playwright, which never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
+# The console's terminal test drives the real app in tmux.
+TMUX := /usr/bin/tmux
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test bench screenshots clean
@@ -12,7 +14,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 run: $(STAMP)
 	$(BIN)/hashtalk demo
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(TMUX)
 	$(BIN)/python -m pytest -q
 
 # The README's pictures of the page, taken by its tests.
@@ -31,10 +33,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Only when the browser is missing: the file is the target, so a second run does nothing.
+# Only when a program is missing: the file is the target, so a second run does nothing.
 $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+$(TMUX):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y tmux
 
 clean:
 	rm -rf $(VENV)

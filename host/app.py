@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
-from host import api
+from host import api, session_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
 from host.rooms import Rooms
@@ -46,8 +46,12 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         Route("/healthz", api.healthz),
-        Route("/api/sessions", api.list_sessions),
-        Route("/api/sessions/{slug}", api.show_session),
+        Route("/api/moderator", session_api.check_moderator),
+        Route("/api/sessions", api.list_sessions, methods=["GET"]),
+        Route("/api/sessions", session_api.create_session, methods=["POST"]),
+        Route("/api/sessions/{slug}", api.show_session, methods=["GET"]),
+        Route("/api/sessions/{slug}", session_api.update_session, methods=["PUT"]),
+        Route("/api/sessions/{slug}/definition", session_api.session_definition),
         Route("/api/sessions/{slug}/events", api.session_events),
         WebSocketRoute("/ws/{slug}", session_socket),
         *WEB_ROUTES,

@@ -214,6 +214,37 @@ def token(kind: str, slug: str | None, db_path: Path | None, url: str | None) ->
 
 
 @main.command()
+@click.argument("url", default="http://127.0.0.1:8000")
+@click.option("--token", default=None, help="The moderator token [default: HASHTALK_MODERATOR_TOKEN, or the one saved by `hashtalk serve`].")
+@click.option("--session", "slug", default=None, help="Open this session live at once, instead of the session list.")
+def console(url: str, token: str | None, slug: str | None) -> None:
+    """Run sessions from the terminal: the session list, and a live screen per session."""
+    # Imported here: the server never needs Textual, and `hashtalk serve` should not load it.
+    from tui.app import create_app
+    from tui.config import ConsoleConfig, find_token, saved_token_path
+    from tui.http_api import ApiError, check_access
+
+    if not url.startswith(("http://", "https://")):
+        raise click.UsageError(f"URL must start with http:// or https://, like http://127.0.0.1:8000 (got {url!r})")
+    found = find_token(token)
+    if not found:
+        raise click.ClickException(
+            f"no moderator token: pass --token, set HASHTALK_MODERATOR_TOKEN, or run `hashtalk serve` once "
+            f"(it saves one in {saved_token_path()})"
+        )
+    try:
+        check_access(url, found)
+    except ApiError as error:
+        if error.code == "bad_token":
+            raise click.ClickException(
+                f"{url} refused the moderator token: pass the right one with --token, or print a fresh one "
+                "with `hashtalk token` on the server's machine"
+            ) from None
+        raise click.ClickException(error.message) from None
+    create_app(ConsoleConfig(url=url, token=found), slug).run()
+
+
+@main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")

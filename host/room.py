@@ -86,6 +86,8 @@ class Room:
                     "number": number,
                     "text": spec.questions[number - 1],
                     "opened_at": iso(state.opened[number - 1]) if number <= len(state.opened) else None,
+                    # The host's private notes go to moderators and nobody else.
+                    **({"notes": spec.note(number)} if role == "moderator" else {}),
                 }
                 for number in range(1, shown + 1)
             ],
@@ -100,6 +102,26 @@ class Room:
         }
 
     # changes
+
+    async def reschedule(self, spec: SessionSpec) -> None:
+        """Replace the definition of a session that has not opened yet; raises Refused once it has.
+
+        Nothing of the session's log depends on the definition before the lobby
+        opens, except the drop-burst slow mode, which is re-read from the new pacing.
+        """
+        async with self._lock:
+            if self.state.state != "scheduled":
+                raise Refused("not_scheduled", "Only a session that has not opened yet can be edited; clone it instead.")
+            guest_keys = handle_keys(spec.guest.handle)
+            for participant in await self._storage.participants(self.id):
+                if handle_keys(participant.handle) & guest_keys:
+                    raise Refused("handle_taken", f"“{participant.handle}” has joined already; pick another guest handle.")
+            await self._storage.update_session_spec(self.id, spec)
+            stored = StoredSession(self.id, spec)
+            self.spec = spec
+            self.state = await load_state(self._storage, stored)
+            self.moderation = await load_moderation(self._storage, stored)
+        self._on_timer_change()
 
     async def tick(self) -> None:
         """Make every change the clock has made due (the scheduler calls this)."""

@@ -50,15 +50,22 @@ class SessionSpec:
     format: str = ""
     rules: tuple[str, ...] = ()
     pacing: Pacing = field(default_factory=Pacing)
+    notes: tuple[str, ...] = ()
+    """The host's private notes, one per question ("" for none): shown to moderators only, never published."""
 
     @property
     def question_count(self) -> int:
         return len(self.questions)
 
+    def note(self, number: int) -> str:
+        """The host's note for question `number` (1-based), or ""."""
+        return self.notes[number - 1] if number <= len(self.notes) else ""
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["questions"] = list(self.questions)
         data["rules"] = list(self.rules)
+        data["notes"] = list(self.notes)
         return data
 
     @classmethod
@@ -73,4 +80,5 @@ class SessionSpec:
             format=data.get("format", ""),
             rules=tuple(data.get("rules", ())),
             pacing=Pacing(**data.get("pacing", {})),
+            notes=tuple(data.get("notes", ())),
         )

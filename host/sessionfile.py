@@ -11,6 +11,7 @@ import tomllib
 from datetime import datetime
 from typing import Any
 
+from host.clock import iso
 from host.handles import handle_problem
 from host.session import Guest, Pacing, SessionSpec
 
@@ -23,7 +24,7 @@ _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
 _GUEST_FIELDS = {"handle", "name", "bio"}
 _PACING_FIELDS = {"lobby", "question", "wrapup", "auto_advance", "drop_slow_window", "drop_slow_seconds"}
-_QUESTION_FIELDS = {"text"}
+_QUESTION_FIELDS = {"text", "notes"}
 
 
 class SessionFileError(ValueError):
@@ -52,17 +53,48 @@ def session_from_data(data: Any) -> SessionSpec:
     hashtag = _text(data, "hashtag", max_chars=64)
     if not re.fullmatch(r"#\w+", hashtag):
         raise SessionFileError("hashtag: a # followed by letters, digits or underscores, like “#TwitterSmarter”")
+    questions, notes = _questions(data.get("questions"))
     return SessionSpec(
         slug=slug,
         title=_text(data, "title", max_chars=200),
         hashtag=hashtag,
         starts_at=_moment(data, "starts_at"),
         guest=_guest(data.get("guest")),
-        questions=_questions(data.get("questions")),
+        questions=questions,
         format=_text(data, "format", required=False, max_chars=MAX_TEXT_CHARS),
         rules=_rules(data.get("rules", [])),
         pacing=_pacing(data.get("pacing", {})),
+        notes=notes if any(notes) else (),
     )
+
+
+def session_to_data(spec: SessionSpec) -> dict[str, Any]:
+    """A spec in the session file's shape, as JSON: `session_from_data` reads it back unchanged.
+
+    The console edits and clones sessions through this shape.
+    """
+    pacing = spec.pacing
+    return {
+        "slug": spec.slug,
+        "title": spec.title,
+        "hashtag": spec.hashtag,
+        "starts_at": iso(spec.starts_at),
+        "format": spec.format,
+        "rules": list(spec.rules),
+        "guest": {"handle": spec.guest.handle, "name": spec.guest.name, "bio": spec.guest.bio},
+        "pacing": {
+            "lobby": pacing.lobby,
+            "question": pacing.question,
+            "wrapup": pacing.wrapup,
+            "auto_advance": pacing.auto_advance,
+            "drop_slow_window": pacing.drop_slow_window,
+            "drop_slow_seconds": pacing.drop_slow_seconds,
+        },
+        "questions": [
+            {"text": text, **({"notes": spec.note(number)} if spec.note(number) else {})}
+            for number, text in enumerate(spec.questions, start=1)
+        ],
+    }
 
 
 def parse_duration(value: object, name: str) -> float:
@@ -140,14 +172,15 @@ def _guest(value: object) -> Guest:
     )
 
 
-def _questions(value: object) -> tuple[str, ...]:
+def _questions(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The questions' texts and the host's private notes on each ("" where none)."""
     if value is None:
         raise SessionFileError("questions: missing (one [[questions]] table per question)")
     if not isinstance(value, list) or not value:
         raise SessionFileError("questions: at least one [[questions]] table with a text")
     if len(value) > MAX_QUESTIONS:
         raise SessionFileError(f"questions: at most {MAX_QUESTIONS}")
-    texts = []
+    texts, notes = [], []
     for number, item in enumerate(value, start=1):
         prefix = f"questions[{number}]."
         if isinstance(item, str):
@@ -156,7 +189,8 @@ def _questions(value: object) -> tuple[str, ...]:
             raise SessionFileError(f"questions[{number}]: must be a table with a text")
         _refuse_unknown(item, _QUESTION_FIELDS, prefix)
         texts.append(_text(item, "text", prefix=prefix, max_chars=MAX_QUESTION_CHARS))
-    return tuple(texts)
+        notes.append(_text(item, "notes", prefix=prefix, required=False, max_chars=MAX_TEXT_CHARS))
+    return tuple(texts), tuple(notes)
 
 
 def _rules(value: object) -> tuple[str, ...]:

@@ -234,6 +234,11 @@ class Storage:
         except sqlite3.IntegrityError:
             raise SessionExists(spec.slug) from None
 
+    async def update_session_spec(self, session_id: int, spec: SessionSpec) -> None:
+        """Store a new definition for a session (the room checks that it may change)."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE sessions SET spec = ? WHERE id = ?", (json.dumps(spec.to_json()), session_id))
+
     async def delete_session(self, slug: str) -> bool:
         async with self._transaction() as db:
             cursor = await db.execute("DELETE FROM sessions WHERE slug = ?", (slug,))

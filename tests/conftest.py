@@ -37,7 +37,9 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HASHTALK_MODERATOR_TOKEN", raising=False)
 
 
-def make_spec(slug: str = "chat", *, questions: int = 3, starts_in: float = 3600.0, **pacing: Any) -> SessionSpec:
+def make_spec(
+    slug: str = "chat", *, questions: int = 3, starts_in: float = 3600.0, notes: tuple[str, ...] = (), **pacing: Any
+) -> SessionSpec:
     return SessionSpec(
         slug=slug,
         title="Leadership in communities",
@@ -48,6 +50,7 @@ def make_spec(slug: str = "chat", *, questions: int = 3, starts_in: float = 3600
         format="Questions for the guest; everyone is welcome.",
         rules=("Be kind",),
         pacing=replace(Pacing(lobby=600.0, question=60.0, wrapup=30.0), **pacing),
+        notes=notes,
     )
 
 

@@ -107,3 +107,14 @@ def test_bad_durations(text: object) -> None:
     """Anything else is refused, naming the field."""
     with pytest.raises(SessionFileError, match="^x:"):
         parse_duration(text, "x")
+
+
+def test_notes_are_read_and_the_file_shape_round_trips() -> None:
+    """A question's `notes` land in the spec, and `session_to_data` reads back into the same spec."""
+    from host.sessionfile import session_from_data, session_to_data
+
+    spec = load_session_file(GOOD.replace('on social media?"', 'on social media?"\nnotes = "Start with the forum story."'))
+    assert spec.notes == ("Start with the forum story.", "")
+    assert spec.note(1) == "Start with the forum story." and spec.note(2) == ""
+    assert session_from_data(session_to_data(spec)) == spec
+    assert load_session_file(GOOD).notes == ()

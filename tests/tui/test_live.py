@@ -1,0 +1,174 @@
+"""The live screen's keys against a real server: each one reaches the server and the people it concerns."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from textual.widgets import Input
+
+from host.server import start_server
+from tests.conftest import Harness, add_session, harness_settings, make_spec
+from tests.host.test_moderation import kind
+from tests.tui.conftest import live, running
+from tui.app import ConsoleApp
+from tui.config import Backoff
+from tui.screens.ask import Ask
+from tui.screens.confirm import Confirm
+from tui.screens.live_actions import LIVE_ACTIONS
+
+ESCAPE_POST = "\x1b]0;x\x07[red]x[/red]"
+
+
+@pytest.fixture
+async def chat(harness: Harness) -> Harness:
+    await add_session(harness.db_path, make_spec())
+    return harness
+
+
+def feed_bodies(app: ConsoleApp) -> list[str]:
+    screen = live(app)
+    return [screen.room.posts[seq].body for seq in screen.feed.shown() if seq in screen.room.posts]
+
+
+async def test_start_and_next_keys_move_the_session(chat: Harness) -> None:
+    """s starts the session and n drops the next question, as a participant sees it and the header says."""
+    async with chat.participant("ana") as ana, running(chat) as (app, pilot, watch):
+        await pilot.press("s")
+        assert (await ana.recv_until(kind("question")))["number"] == 1
+        await pilot.press("n")
+        assert (await ana.recv_until(kind("question")))["number"] == 2
+        await watch.until(pilot, lambda: live(app).room.question == 2)
+        async with httpx.AsyncClient(base_url=chat.server.url) as http:
+            assert (await http.get("/api/sessions/chat")).json()["question"] == 2
+        assert "Q3 drops in" in str(app.screen.query_one("#countdown-label").render())
+
+
+async def test_hiding_makes_a_post_vanish_for_a_participant(chat: Harness) -> None:
+    """h on a selected post sends hide: a connected participant gets it, and a newcomer never sees the post."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+    async with chat.participant("ana") as ana, chat.participant("bob") as bob, running(chat) as (app, pilot, watch):
+        posted = await bob.post("A1: buy my course", cid="spam")
+        await watch.until(pilot, lambda: posted["seq"] in live(app).feed.shown())
+        await pilot.press("up")  # the cursor starts on the latest post
+        assert live(app).feed.cursor == posted["seq"]
+        await pilot.press("h")
+        hidden = await ana.recv_until(kind("hide"))
+        assert hidden["target"] == posted["seq"]
+        await watch.until(pilot, lambda: live(app).room.posts[posted["seq"]].hidden)
+        assert any("hidden" in line for line in live(app).feed.text_lines())
+    async with chat.participant("cy") as cy:
+        await cy.send(type="react", target=10**9, emoji="like", cid="end")
+        await cy.recv_until(lambda f: f.get("cid") == "end")
+        assert not any(f.get("kind") == "message" for f in cy.backlog)
+
+
+async def test_mute_ban_approve_and_slow_mode_reach_the_server(chat: Harness) -> None:
+    """Mute asks how long, ban asks to confirm, approve takes the held queue, slow mode asks for seconds."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+        await moderator.mod("premoderation", on=True)
+    async with chat.participant("ana") as ana, chat.participant("bob") as bob, running(chat) as (app, pilot, watch):
+        held = await ana.post("A1: waiting for a moderator", cid="h")
+        await watch.until(pilot, lambda: live(app).room.held())
+        await pilot.press("a")  # the first press goes to the oldest held post, the second approves it
+        assert live(app).feed.cursor == held["seq"]
+        await pilot.press("a")
+        assert (await ana.recv_until(kind("approve")))["target"] == held["seq"]
+
+        await pilot.press("m")
+        assert isinstance(app.screen, Ask)
+        await answer(pilot, app, "5m")  # instead of the suggested 10m
+        muted = await ana.recv_until(kind("mute"))  # the muted participant is told, with until when
+        assert muted["handle"] == "ana" and muted["until"] == "2026-12-03T16:05:00.000Z"
+        refused = await ana.post("A1: still here?", cid="after-mute")
+        assert refused["code"] == "muted"
+
+        await pilot.press("w")
+        await answer(pilot, app, "30")
+        settings = await bob.recv_until(lambda f: f.get("kind") == "settings" and f["slow_mode"] == 30)
+        assert settings["by"] == "host"
+
+        bob_post = await moderator_approved(chat, bob)
+        await watch.until(pilot, lambda: bob_post in live(app).room.posts)
+        live(app).feed.select(bob_post)
+        await pilot.press("b")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        closing = await bob.recv_until(lambda f: f.get("type") == "error")
+        assert closing["code"] == "banned"
+        await watch.until(pilot, lambda: live(app).room.is_banned("bob"))
+
+
+async def answer(pilot: object, app: ConsoleApp, text: str) -> None:
+    """Type `text` as the answer to the question on screen and press Enter."""
+    assert isinstance(app.screen, Ask)
+    app.screen.query_one(Input).value = text
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def moderator_approved(harness: Harness, client: object) -> int:
+    """Post as `client` under pre-moderation and approve it with another moderator connection."""
+    posted = await client.post("A1: hello from bob", cid="b1")  # type: ignore[attr-defined]
+    async with harness.moderator() as moderator:
+        await moderator.mod("approve", target=posted["seq"])
+    return int(posted["seq"])
+
+
+async def test_a_post_with_escapes_and_markup_is_shown_literally(chat: Harness) -> None:
+    """The OSC title sequence is dropped and `[red]x[/red]` is shown as typed, with no escape byte in the feed."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+    async with chat.participant("mallory") as mallory, running(chat) as (app, pilot, watch):
+        posted = await mallory.post(ESCAPE_POST, cid="x")
+        await watch.until(pilot, lambda: posted["seq"] in live(app).feed.shown())
+        assert any("[red]x[/red]" in line for line in live(app).feed.text_lines())
+        assert not any("\x1b" in segment.text or "\x07" in segment.text for segment in live(app).feed.raw_segments())
+        assert feed_bodies(app) == [ESCAPE_POST]  # stored exactly as sent; only the display is cleaned
+
+
+async def test_every_action_has_a_key_and_a_palette_entry(chat: Harness) -> None:
+    """Each action of the table is bound to its key and listed by the command palette."""
+    async with running(chat) as (app, pilot, watch):
+        screen = live(app)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        bound = {binding.action for binding in screen.BINDINGS}  # type: ignore[union-attr]
+        for action in LIVE_ACTIONS:
+            assert action.title in titles
+            assert action.action in bound
+            assert hasattr(screen, f"action_{action.action}")
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "Help"
+
+
+async def test_a_reconnect_after_a_restart_resumes_the_feed_with_no_gap(chat: Harness) -> None:
+    """The server restarts; the console says so, comes back by itself from its last seq, and shows every post once."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+    slow_return = Backoff(first=1.0, factor=1.0, most=1.0, least=0.5)  # long enough for posts to land while away
+    async with running(chat, backoff=slow_return) as (app, pilot, watch):
+        async with chat.participant("ana") as ana:
+            before = [await ana.post(f"A1: before {n}", cid=f"b{n}") for n in range(3)]
+        await watch.until(pilot, lambda: live(app).room.last_seq == before[-1]["seq"])
+        head = live(app).room.last_seq
+
+        await chat.server.stop()
+        await watch.until(pilot, lambda: live(app).link.status.state == "reconnecting")
+        assert "retrying" in str(app.screen.query_one("#connection").render())
+        restarted = await start_server(harness_settings(chat.db_path, chat.clock), port=chat.server.port)
+        try:
+            async with Harness(restarted, chat.db_path, chat.clock).participant("bo") as bo:
+                after = [await bo.post(f"A1: while away {n}", cid=f"a{n}") for n in range(3)]
+            await watch.until(pilot, lambda: live(app).room.last_seq == after[-1]["seq"])
+            async with Harness(restarted, chat.db_path, chat.clock).participant("cy") as cy:
+                later = await cy.post("A1: after the return", cid="c")
+            await watch.until(pilot, lambda: later["seq"] in live(app).feed.shown())
+        finally:
+            await restarted.stop()
+
+        room = live(app).room
+        assert live(app).link.hellos == [0, head]  # the second hello resumed where the first left off
+        assert room.gaps == 0
+        posts = [seq for seq in live(app).feed.shown() if seq in room.posts]
+        assert posts == [p["seq"] for p in (*before, *after, later)]  # each once, in order
+        assert feed_bodies(app)[-1] == "A1: after the return"

@@ -1,0 +1,285 @@
+"""The console's picture of one session, folded from its welcome and its event log; no Textual, no I/O.
+
+A moderator is sent every event of the log, whole, so this view is a pure
+fold: `apply` each event once, in `seq` order, and the feed, the queues and
+the header follow. An event at or below `last_seq` is a repeat and is
+ignored, which is what makes a resume after a reconnect safe to replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def parse_time(text: str | None) -> float | None:
+    """An ISO 8601 time from the wire as POSIX seconds."""
+    return datetime.fromisoformat(text).timestamp() if text else None
+
+
+@dataclass
+class Post:
+    """A message of the session as a moderator sees it."""
+
+    seq: int
+    author: str
+    role: str
+    """participant, guest or moderator (the host)."""
+    question: int | None
+    body: str
+    reply_to: int | None
+    at: float
+    status: str = "visible"
+    """visible, held (waiting for review) or rejected."""
+    hidden: bool = False
+    reason: str = ""
+    """Why it was held or hidden, when a filter or a moderator said."""
+    likes: int = 0
+    reports: list[tuple[str, str]] = field(default_factory=list)
+    """Open reports: (reporter, reason)."""
+    version: int = 0
+    """Bumped on every change, so a rendered copy knows it is stale."""
+
+
+@dataclass
+class Notice:
+    """A line of the feed that is not a post: a question dropping, an announcement, a state change."""
+
+    seq: int
+    at: float
+    kind: str
+    text: str
+    version: int = 0
+
+
+@dataclass
+class Question:
+    number: int
+    text: str
+    opened_at: float | None = None
+    notes: str = ""
+    """The host's private notes for this question."""
+
+
+@dataclass
+class RoomView:
+    """Everything the live screen shows about a session."""
+
+    slug: str
+    title: str = ""
+    hashtag: str = ""
+    state: str = "scheduled"
+    question: int | None = None
+    paused: bool = False
+    next_at: float | None = None
+    remaining: float | None = None
+    questions: list[Question] = field(default_factory=list)
+    question_count: int = 0
+    guest: str = ""
+    online: int = 0
+    participants: int = 0
+    slow_mode: float = 0.0
+    premoderation: bool = False
+    featured: int | None = None
+    posts: dict[int, Post] = field(default_factory=dict)
+    notices: dict[int, Notice] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    """A post's replies, by the parent's seq, in seq order."""
+    roots: list[int] = field(default_factory=list)
+    """Posts that reply to nothing, and notices, in seq order: the feed's top level."""
+    muted: dict[str, tuple[str, float]] = field(default_factory=dict)
+    """By handle key: (handle, until)."""
+    banned: dict[str, str] = field(default_factory=dict)
+    """By handle key: the handle."""
+    post_times: list[float] = field(default_factory=list)
+    last_seq: int = 0
+    """The highest seq folded in: where a reconnect resumes from."""
+    welcomed: bool = False
+    gaps: int = 0
+    """Events that arrived after a missing seq; a moderator gets every event, so this stays 0."""
+    revision: int = 0
+    """Bumped by every change, so widgets can tell whether to redraw."""
+
+    # the welcome
+
+    def welcome(self, frame: dict[str, Any]) -> None:
+        """Take the session's fields from a welcome; the log that follows fills in the rest."""
+        session = frame["session"]
+        self.title, self.hashtag = session["title"], session["hashtag"]
+        self.question_count = session["question_count"]
+        self.guest = session["guest"]["handle"]
+        self.online = session.get("online", self.online)
+        self._set_state(session)
+        self.questions = [
+            Question(q["number"], q["text"], parse_time(q.get("opened_at")), q.get("notes", ""))
+            for q in session["questions"]
+        ]
+        moderation = session.get("moderation", {})
+        self.slow_mode = float(moderation.get("slow_mode", 0.0))
+        self.premoderation = bool(moderation.get("premoderation", False))
+        self.featured = moderation.get("featured")
+        self.welcomed = True
+        self.revision += 1
+
+    # the log
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        """Fold one event in; False (and nothing changes) for one already seen."""
+        seq = event["seq"]
+        if seq <= self.last_seq:
+            return False
+        if seq != self.last_seq + 1:
+            self.gaps += 1
+        self.last_seq = seq
+        self.revision += 1
+        handler = getattr(self, "_on_" + event["kind"], None)
+        if handler is not None:
+            handler(event, parse_time(event["at"]) or 0.0)
+        return True
+
+    def _on_state(self, event: dict[str, Any], at: float) -> None:
+        self._set_state(event)
+        if event["state"] in ("wrapup", "ended"):
+            self._notice(event, at, "state", "Wrap-up: the last question is done." if event["state"] == "wrapup"
+                         else "The session has ended.")
+
+    def _on_question(self, event: dict[str, Any], at: float) -> None:
+        number = event["number"]
+        while len(self.questions) < number:
+            self.questions.append(Question(len(self.questions) + 1, ""))
+        self.questions[number - 1].text = event["text"]
+        self.questions[number - 1].opened_at = at
+        self._notice(event, at, "question", f"Q{number}: {event['text']}")
+
+    def _on_announcement(self, event: dict[str, Any], at: float) -> None:
+        self._notice(event, at, "announcement", event["body"])
+
+    def _on_message(self, event: dict[str, Any], at: float) -> None:
+        self._add_post(event["message"], "visible")
+
+    def _on_held(self, event: dict[str, Any], at: float) -> None:
+        self._add_post(event["message"], "held", event.get("reason", ""))
+
+    def _on_approve(self, event: dict[str, Any], at: float) -> None:
+        post = self.posts.get(event["target"]) or self._add_post(event["message"], "visible")
+        self._touch(post, status="visible", reason="")
+
+    def _on_reject(self, event: dict[str, Any], at: float) -> None:
+        if post := self.posts.get(event["target"]):
+            self._touch(post, status="rejected", reason=event.get("reason", ""))
+
+    def _on_hide(self, event: dict[str, Any], at: float) -> None:
+        if post := self.posts.get(event["target"]):
+            post.reports.clear()  # hiding settles the reports, as on the server
+            self._touch(post, hidden=True, reason=event.get("reason", ""))
+
+    def _on_unhide(self, event: dict[str, Any], at: float) -> None:
+        post = self.posts.get(event["target"]) or self._add_post(event["message"], "visible")
+        self._touch(post, hidden=False)
+
+    def _on_reaction(self, event: dict[str, Any], at: float) -> None:
+        if (post := self.posts.get(event["target"])) and event.get("emoji") == "like":
+            self._touch(post, likes=event["count"])
+
+    def _on_report(self, event: dict[str, Any], at: float) -> None:
+        if post := self.posts.get(event["target"]):
+            post.reports.append((event["by"], event.get("reason", "")))
+            self._touch(post)
+
+    def _on_dismiss(self, event: dict[str, Any], at: float) -> None:
+        if post := self.posts.get(event["target"]):
+            post.reports.clear()
+            self._touch(post)
+
+    def _on_refile(self, event: dict[str, Any], at: float) -> None:
+        if post := self.posts.get(event["target"]):
+            self._touch(post, question=event["question"])
+
+    def _on_feature(self, event: dict[str, Any], at: float) -> None:
+        for seq in (self.featured, event["target"]):
+            if seq is not None and (post := self.posts.get(seq)):
+                self._touch(post)
+        self.featured = event["target"]
+
+    def _on_mute(self, event: dict[str, Any], at: float) -> None:
+        self.muted[event["handle"].casefold()] = (event["handle"], parse_time(event["until"]) or 0.0)
+
+    def _on_unmute(self, event: dict[str, Any], at: float) -> None:
+        self.muted.pop(event["handle"].casefold(), None)
+
+    def _on_ban(self, event: dict[str, Any], at: float) -> None:
+        self.banned[event["handle"].casefold()] = event["handle"]
+
+    def _on_unban(self, event: dict[str, Any], at: float) -> None:
+        self.banned.pop(event["handle"].casefold(), None)
+
+    def _on_settings(self, event: dict[str, Any], at: float) -> None:
+        self.slow_mode = float(event.get("slow_mode", 0.0))
+        self.premoderation = bool(event.get("premoderation", False))
+
+    # reading it
+
+    def held(self) -> list[Post]:
+        """Posts waiting for a moderator's approval, oldest first."""
+        return [post for post in self.posts.values() if post.status == "held"]
+
+    def reported(self) -> list[Post]:
+        """Posts with open reports, oldest first."""
+        return [post for post in self.posts.values() if post.reports]
+
+    def active_mutes(self, now: float) -> list[tuple[str, float]]:
+        return sorted((handle, until) for handle, until in self.muted.values() if until > now)
+
+    def is_banned(self, handle: str) -> bool:
+        return handle.casefold() in self.banned
+
+    def posts_per_minute(self, now: float, minutes: int = 30) -> list[int]:
+        """Posts in each of the last `minutes` minutes, oldest first."""
+        counts = [0] * minutes
+        start = now - minutes * 60
+        for at in reversed(self.post_times):
+            if at < start:
+                break
+            if at <= now:
+                counts[min(minutes - 1, int((at - start) // 60))] += 1
+        return counts
+
+    def question_text(self, number: int | None) -> str:
+        if number is None or not 1 <= number <= len(self.questions):
+            return ""
+        return self.questions[number - 1].text
+
+    # helpers
+
+    def _set_state(self, data: dict[str, Any]) -> None:
+        self.state = data["state"]
+        self.question = data.get("question")
+        self.paused = bool(data.get("paused", False))
+        self.next_at = parse_time(data.get("next_at"))
+        self.remaining = data.get("remaining")
+
+    def _notice(self, event: dict[str, Any], at: float, kind: str, text: str) -> None:
+        self.notices[event["seq"]] = Notice(event["seq"], at, kind, text)
+        self.roots.append(event["seq"])
+
+    def _add_post(self, message: dict[str, Any], status: str, reason: str = "") -> Post:
+        post = Post(
+            seq=message["seq"], author=message["author"], role=message["role"], question=message.get("question"),
+            body=message["body"], reply_to=message.get("reply_to"), at=parse_time(message.get("at")) or 0.0,
+            status=status, reason=reason,
+        )
+        self.posts[post.seq] = post
+        self.post_times.append(post.at)
+        parent = post.reply_to
+        if parent is not None and parent in self.posts:
+            self.children.setdefault(parent, []).append(post.seq)
+        else:
+            self.roots.append(post.seq)
+        return post
+
+    @staticmethod
+    def _touch(post: Post, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(post, name, value)
+        post.version += 1

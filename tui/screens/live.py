@@ -1,0 +1,155 @@
+"""The live screen: run one session: header and countdown, question rail, feed, side panel, every key.
+
+The websocket runs in a worker (`Link.run`), folding each frame into the
+`RoomView` as it arrives and posting `RoomChanged`, which collapses bursts;
+the widgets redraw from the view. Nothing here waits on the network in a
+handler, so the screen never freezes, whatever the connection does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from tui.feed_filter import parse_filter
+from tui.http_api import ApiError
+from tui.link import Link, LinkStatus
+from tui.messages import LinkChanged, RoomChanged
+from tui.room_view import RoomView
+from tui.screens.help import Help
+from tui.screens.live_actions import LIVE_BINDINGS, ModerationActions
+from tui.widgets.feed import Feed
+from tui.widgets.header import SessionHeader
+from tui.widgets.rail import Rail
+from tui.widgets.side import Side
+
+
+class LiveScreen(ModerationActions, Screen[None]):
+    """One session, live."""
+
+    BINDINGS = LIVE_BINDINGS
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(name=f"live-{slug}")
+        self.slug = slug
+        self.room = RoomView(slug)
+        self.link_status = LinkStatus("connecting")
+
+    @property
+    def config(self) -> Any:
+        return self.app.config  # type: ignore[attr-defined]
+
+    def app_now(self) -> float:
+        now: float = self.config.now()
+        return now
+
+    def compose(self) -> ComposeResult:
+        timezone = self.config.timezone
+        self.feed = Feed(self.room, timezone, id="feed")
+        yield SessionHeader(id="header")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="rail-box"):
+                yield Rail(id="rail")
+            with Vertical(id="feed-box"):
+                yield Input(placeholder="filter: q3 · @handle · held · reported · hidden — Enter applies, empty clears",
+                            id="filter")
+                yield self.feed
+            yield Side(timezone, id="side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.link = Link(
+            self.config.ws_base, self.slug, self.config.token,
+            on_frame=self._on_frame, on_status=lambda status: self.post_message(LinkChanged(status)),
+            backoff=self.config.backoff,
+        )
+        self.run_link()
+        self.poll_counts()
+        self.set_interval(1.0, self._tick)
+        self.set_interval(self.config.poll_seconds, self.poll_counts)
+        self.feed.focus()
+        self._redraw()
+
+    @work(exclusive=True, group="link")
+    async def run_link(self) -> None:
+        await self.link.run()
+
+    @work(exclusive=True, group="poll")
+    async def poll_counts(self) -> None:
+        """Who is online is not in the log: ask the API now and then."""
+        try:
+            session = await self.app.api.session(self.slug)  # type: ignore[attr-defined]
+        except ApiError:
+            return  # the connection line already says the server is away
+        self.room.online = session.get("online", self.room.online)
+        self.room.participants = session.get("participants", self.room.participants)
+        self.post_message(RoomChanged(self.room.revision))
+
+    def _on_frame(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        if kind == "welcome":
+            self.room.welcome(frame)
+        elif kind == "event":
+            self.room.apply(frame)
+        elif kind == "error":
+            self.notify(str(frame.get("message", "")), title="the server says", severity="error")
+            return
+        self.post_message(RoomChanged(self.room.revision))
+
+    @on(RoomChanged)
+    def _room_changed(self) -> None:
+        self.feed.schedule_rebuild()
+        self._redraw()
+
+    @on(LinkChanged)
+    def _link_changed(self, message: LinkChanged) -> None:
+        self.link_status = message.status
+        self.query_one(SessionHeader).show_link(message.status, self.room.last_seq)
+
+    def _tick(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        now = self.app_now()
+        header = self.query_one(SessionHeader)
+        header.show(self.room, now)
+        header.show_link(self.link_status, self.room.last_seq)
+        self.query_one(Rail).show(self.room)
+        self.query_one(Side).show(self.room, now)
+
+    # the filter, help and leaving
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#filter")
+    def _apply_filter(self, event: Input.Submitted) -> None:
+        try:
+            chosen = parse_filter(event.value)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.feed.set_filter(chosen)
+        event.input.display = not chosen.is_empty
+        self.feed.focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(Help())
+
+    def action_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_focus:
+            field.value = ""
+            field.display = False
+            self.feed.set_filter(parse_filter(""))
+            self.feed.focus()
+            return
+        self.dismiss()

@@ -1,0 +1,130 @@
+"""A form to schedule a session, edit one that has not opened, or fill in a clone of a past one.
+
+The server checks every field (the same rules as a TOML file) and its
+sentence, naming the field, is shown under the form; nothing is stored
+until it accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
+
+from tui.definition_form import checked_duration, duration_field, questions_to_text, text_to_questions
+from tui.http_api import ApiError
+from tui.plain import plain
+
+_LINE_FIELDS = (
+    ("slug", "slug (lower-case letters, digits, hyphens; in the page's address)"),
+    ("title", "title"),
+    ("hashtag", "hashtag"),
+    ("starts_at", "starts at (ISO 8601 with an offset, like 2026-12-03T17:00:00Z)"),
+    ("guest.handle", "guest's handle"),
+    ("guest.name", "guest's name"),
+    ("guest.bio", "guest's bio"),
+    ("format", "format line"),
+    ("pacing.lobby", "lobby opens before the start (like 10m)"),
+    ("pacing.question", "time per question (like 6m)"),
+    ("pacing.wrapup", "wrap-up after the last question (like 5m)"),
+)
+
+
+class SessionForm(Screen[dict[str, Any] | None]):
+    """Create (`slug` None) or edit (the slug being edited) a session; dismisses with the server's answer."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, definition: dict[str, Any], *, editing: str | None = None, heading: str = "") -> None:
+        super().__init__()
+        self.definition = definition
+        self.editing = editing
+        self.heading = heading or (f"Edit “{editing}”" if editing else "New session")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Static(plain(self.heading), classes="form-heading")
+            for name, label in _LINE_FIELDS:
+                yield Label(label)
+                yield Input(value=self._value(name), id=name.replace(".", "-"), disabled=name == "slug" and bool(self.editing))
+            yield Checkbox("questions drop on the clock (off: only when you press n)",
+                           value=bool(self.definition.get("pacing", {}).get("auto_advance", True)), id="auto_advance")
+            yield Label("ground rules, one per line")
+            yield TextArea("\n".join(self.definition.get("rules", [])), id="rules")
+            yield Label("questions, one per line; an indented line under a question is your private note on it")
+            yield TextArea(questions_to_text(self.definition.get("questions", [])), id="questions")
+            yield Static(id="problem")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save (Ctrl+S)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        next(field for field in self.query(Input) if not field.disabled).focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        try:
+            definition = self.collect()
+        except ValueError as error:
+            self._problem(str(error))
+            return
+        self._submit(definition)
+
+    def collect(self) -> dict[str, Any]:
+        """The definition as the fields now say; ValueError for a duration that does not parse."""
+        value = lambda name: self.query_one(f"#{name.replace('.', '-')}", Input).value.strip()  # noqa: E731
+        pacing = dict(self.definition.get("pacing", {}))
+        for name in ("lobby", "question", "wrapup"):
+            pacing[name] = checked_duration(value(f"pacing.{name}"), name)
+        pacing["auto_advance"] = self.query_one("#auto_advance", Checkbox).value
+        rules = [line.strip() for line in self.query_one("#rules", TextArea).text.splitlines() if line.strip()]
+        return self.definition | {
+            "slug": self.editing or value("slug"),
+            "title": value("title"),
+            "hashtag": value("hashtag"),
+            "starts_at": value("starts_at"),
+            "format": value("format"),
+            "guest": {"handle": value("guest.handle"), "name": value("guest.name"), "bio": value("guest.bio")},
+            "rules": rules,
+            "pacing": pacing,
+            "questions": text_to_questions(self.query_one("#questions", TextArea).text),
+        }
+
+    @work(exclusive=True, group="save")
+    async def _submit(self, definition: dict[str, Any]) -> None:
+        api = self.app.api  # type: ignore[attr-defined]
+        try:
+            if self.editing:
+                answer = await api.update(self.editing, definition)
+            else:
+                answer = await api.create(definition)
+        except ApiError as error:
+            self._problem(error.message)
+            return
+        self.dismiss(answer)
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(plain(message, "bold"))
+
+    def _value(self, name: str) -> str:
+        if name.startswith("guest."):
+            return str(self.definition.get("guest", {}).get(name.removeprefix("guest."), ""))
+        if name.startswith("pacing."):
+            return duration_field(self.definition.get("pacing", {}).get(name.removeprefix("pacing."), ""))
+        return str(self.definition.get(name, ""))
