@@ -260,7 +260,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         async with Storage(settings.db_path) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
-            token_line = await moderator_token_line(storage, settings)
+            token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
         server = await start_server(settings, host, port)
         base = f"http://{host}:{server.port}"
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
@@ -268,6 +268,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         click.echo(f"  participants:  {base}/s/{spec.slug}")
         click.echo(f"  guest link:    {base}/s/{spec.slug}#guest={guest_token}")
         click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
+        click.echo(f"  console:       {_this_command()} console {base} --session {spec.slug}")
         click.echo(f"  {token_line}")
         click.echo(f"  database:      {settings.db_path}")
         click.echo("Ctrl-C stops.")
@@ -323,6 +324,12 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
         # Ctrl-C is how a server is stopped: the lifespan has closed the database.
         click.echo("stopped.", err=True)
         sys.exit(0)
+
+
+def _this_command() -> str:
+    """How the user ran hashtalk (`.venv/bin/hashtalk` under `make run`), to print commands they can paste."""
+    ran = sys.argv[0]
+    return ran if Path(ran).name == "hashtalk" else "hashtalk"
 
 
 def _guest_link(settings: Settings, slug: str, guest_token: str) -> str:

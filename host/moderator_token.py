@@ -18,17 +18,22 @@ async def issue_moderator_token(storage: Storage, now: float, saved_at: Path | N
     return token
 
 
-async def moderator_token_line(storage: Storage, settings: Settings, saved_at: Path | None = None) -> str:
-    """What `hashtalk serve` prints about the moderator token, generating one on first start."""
+async def moderator_token_line(
+    storage: Storage, settings: Settings, saved_at: Path | None = None, *, issue_if_unsaved: bool = False
+) -> str:
+    """What `hashtalk serve` prints about the moderator token, generating one on first start.
+
+    With `issue_if_unsaved` (the demo), a token this user's console can find is always left saved.
+    """
     if settings.moderator_token:
         return "moderator token: the one in HASHTALK_MODERATOR_TOKEN"
     saved_at = saved_at or saved_token_path()
-    if not await storage.has_moderator_token():
-        token = await issue_moderator_token(storage, settings.clock.now(), saved_at)
-        return f"moderator token: {token} (new; saved in {saved_at})"
     saved = _read(saved_at)
     if saved and await storage.moderator_token_matches(token_hash(saved)):
         return f"moderator token: {saved} (saved in {saved_at})"
+    if issue_if_unsaved or not await storage.has_moderator_token():
+        token = await issue_moderator_token(storage, settings.clock.now(), saved_at)
+        return f"moderator token: {token} (new; saved in {saved_at})"
     return "moderator token: not saved for this user; `hashtalk token` prints a fresh one"
 
 
