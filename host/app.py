@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.routing import Route, WebSocketRoute
 
-from host import api
+from host import api, transcript_api
 from host.connection import session_socket
+from host.recap_drafts import RecapDrafts
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.settings import Settings
@@ -25,7 +26,9 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         storage = Storage(settings.db_path)
         await storage.open()
-        rooms = Rooms(storage, settings)
+        drafts = RecapDrafts(storage, settings)
+        rooms = Rooms(storage, settings, drafts)
+        app.state.drafts = drafts
         await rooms.refresh()
         app.state.storage = storage
         app.state.rooms = rooms
@@ -37,6 +40,7 @@ def create_app(settings: Settings) -> Starlette:
             scheduler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await scheduler
+            await drafts.close()
             await storage.close()
 
     routes = [
@@ -44,6 +48,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/sessions", api.list_sessions),
         Route("/api/sessions/{slug}", api.show_session),
         Route("/api/sessions/{slug}/events", api.session_events),
+        Route("/api/sessions/{slug}/transcript.{fmt}", transcript_api.session_transcript),
         WebSocketRoute("/ws/{slug}", session_socket),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -37,6 +37,7 @@ class Room:
         storage: Storage,
         settings: Settings,
         on_timer_change: Callable[[], None] = lambda: None,
+        on_ended: Callable[[], None] = lambda: None,
     ) -> None:
         self.id = stored.id
         self.spec = stored.spec
@@ -48,16 +49,23 @@ class Room:
         self._settings = settings
         self._clock: Clock = settings.clock
         self._on_timer_change = on_timer_change
+        self._on_ended = on_ended
+        """Called once the end is committed; it must only schedule work, never do it here."""
         self._lock = asyncio.Lock()
 
     @classmethod
     async def load(
-        cls, stored: StoredSession, storage: Storage, settings: Settings, on_timer_change: Callable[[], None]
+        cls,
+        stored: StoredSession,
+        storage: Storage,
+        settings: Settings,
+        on_timer_change: Callable[[], None],
+        on_ended: Callable[[], None] = lambda: None,
     ) -> Room:
         """Resume a session where its log says it is."""
         state = await load_state(storage, stored)
         head = await storage.head(stored.id)
-        return cls(stored, state, head, storage, settings, on_timer_change)
+        return cls(stored, state, head, storage, settings, on_timer_change, on_ended)
 
     # what clients see
 
@@ -180,6 +188,8 @@ class Room:
             self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))
         if (self.state.next_at, self.state.paused) != timer_before:
             self._on_timer_change()
+        if any(event.kind == "state" and event.data.get("state") == "ended" for event in events):
+            self._on_ended()
         return events
 
 
