@@ -53,6 +53,11 @@ class RecapDrafts:
         )
         return stored_id is not None
 
+    async def settle(self) -> None:
+        """Return once every draft scheduled so far is done (written, skipped or failed)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
     async def close(self) -> None:
         """Let drafts in progress finish (for a bounded time), then cancel what is left."""
         if not self._tasks:

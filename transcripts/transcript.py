@@ -6,7 +6,7 @@ a post is public if it was posted (`message`) or a held post was approved
 `hide`/`unhide` of it hid it, or if its author is banned at the end of the log
 (a moderator's transcript keeps both, marked). `refile` moves a post to another
 question. A post is late when the next question had already dropped as it was
-posted. Replies sit under their parent; a reply whose parent is left out
+posted (by the log's order). Replies sit under their parent; a reply whose parent is left out
 stands on its own under its question, since it was still said in the chat.
 """
 
@@ -118,7 +118,7 @@ class _Draft:
 def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcript:
     """Project the log into a transcript; `include_hidden` keeps left-out posts, marked."""
     drafts: dict[int, _Draft] = {}
-    opened: dict[int, tuple[float, str]] = {}
+    opened: dict[int, tuple[float, str, int]] = {}
     banned: dict[str, bool] = {}
     announcements: list[Announcement] = []
     featured: int | None = None
@@ -152,7 +152,7 @@ def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcr
         elif kind == "question":
             number = data.get("number")
             if isinstance(number, int) and number not in opened:
-                opened[number] = (event.at, str(data.get("text", "")))
+                opened[number] = (event.at, str(data.get("text", "")), event.seq)
         elif kind == "feature":
             featured = data.get("target") if isinstance(data.get("target"), int) else None
         elif kind == "announcement":
@@ -166,7 +166,7 @@ def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcr
 def _assemble(
     session: SessionInfo,
     drafts: dict[int, _Draft],
-    opened: dict[int, tuple[float, str]],
+    opened: dict[int, tuple[float, str, int]],
     banned: set[str],
     featured: int | None,
     announcements: list[Announcement],
@@ -213,7 +213,8 @@ def _assemble(
             at=draft.at,
             reply_to=draft.reply_to,
             likes=likes,
-            late=next_drop is not None and draft.at >= next_drop[0],
+            # The log's order, not the clock, says what came first.
+            late=next_drop is not None and draft.seq > next_drop[2],
             hidden=draft.hidden,
             banned=banned_author(draft),
             featured=draft.seq == featured,
@@ -231,7 +232,7 @@ def _assemble(
         by_question.setdefault(post.question, []).append(post)
     sections = tuple(
         Section(number, text or _spec_text(session, number), at, tuple(by_question.get(number, ())))
-        for number, (at, text) in sorted(opened.items())
+        for number, (at, text, _) in sorted(opened.items())
     )
     return Transcript(
         session=session,
