@@ -83,10 +83,9 @@ def build_recap(source: Source, base_url: str, *, progress: Progress | None = No
     total = len(transcript.sections) + 2
     report = progress or (lambda done, total: None)
     report(1, total)
-    vectorizer = Vectorizer(
-        [tokens(post.body) for post in transcript.posts()] + [tokens(s.text) for s in transcript.sections]
-    )
-    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people))
+    post_tokens = {post.seq: tokens(post.body) for post in transcript.posts()}
+    vectorizer = Vectorizer([*post_tokens.values(), *(tokens(s.text) for s in transcript.sections)])
+    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people), post_tokens)
     answered = sum(1 for s in transcript.sections if any(p.role != "moderator" for p in s.posts()))
     budget = (TARGET_WORDS - FRAME_WORDS) // max(answered, 1)
     budget = min(MAX_SECTION_WORDS, max(MIN_SECTION_WORDS, budget))

@@ -20,6 +20,8 @@ from transcripts.transcript import Post, Section
 MIN_QUOTE_WORDS = 5
 MAX_QUOTE_WORDS = 40
 """A longer post is quoted by its most central sentences, up to about this many words."""
+PREFILTER = 160
+"""A question's posts considered in full at most; the rest are left after a cheap first ranking."""
 MAX_ITEMS = 8
 MAX_TAKEAWAYS = 5
 ASIDE = 0.25
@@ -85,6 +87,8 @@ class _Candidate:
     start: int
     end: int
     vector: Vector
+    listed: bool = False
+    """The words hold a list (they feed the takeaways rather than the quotes)."""
 
     @property
     def text(self) -> str:
@@ -94,10 +98,18 @@ class _Candidate:
 class Selector:
     """Picks what each question's section shows; built once per recap."""
 
-    def __init__(self, session: SessionInfo, vectorizer: Vectorizer, quote_choices: dict[str, str]) -> None:
+    def __init__(
+        self,
+        session: SessionInfo,
+        vectorizer: Vectorizer,
+        quote_choices: dict[str, str],
+        post_tokens: dict[int, list[str]],
+    ) -> None:
         self._session = session
         self._vectorizer = vectorizer
         self._choices = quote_choices
+        self._post_tokens = post_tokens
+        """Each post's tokens by seq, computed once for the whole recap."""
 
     def select(self, section: Section, budget: int) -> QuestionRecap | None:
         """The section's recap within about `budget` words, or None if nobody answered the question."""
@@ -110,8 +122,8 @@ class Selector:
         focus = summarize.centroid([v for v in (question_vector, guest_vector) if v])
         candidates = self._candidates(posts, focus)
         # Posts that hold lists feed the takeaways; the quotes are the ones that make one point well.
-        listed = [c for c in candidates if list_spans(c.text) is not None]
-        plain = [c for c in candidates if list_spans(c.text) is None]
+        listed = [c for c in candidates if c.listed]
+        plain = [c for c in candidates if not c.listed]
         quotes = self._quotes(plain, focus, guest_vector, budget - (guest.words if guest else 0))
         quoted = {handle_key(quote.author) for quote in quotes}
         spent = (guest.words if guest else 0) + sum(words(quote.text) for quote in quotes)
@@ -166,20 +178,38 @@ class Selector:
 
 
     def _candidates(self, posts: list[Post], focus: Vector) -> list[_Candidate]:
-        candidates = []
+        """Participant posts that may be quoted, narrowed to the PREFILTER most promising by a linear score."""
+        eligible: list[tuple[Post, Vector]] = []
         for post in posts:
-            if post.role != "participant" or self._choice(post) == "none":
+            if post.role != "participant" or self._choice(post) == "none" or words(post.body) < MIN_QUOTE_WORDS:
                 continue
-            start, end = quote_span(post.body, self._session.hashtag)
-            if words(post.body[start:end]) < MIN_QUOTE_WORDS:
-                continue
-            if words(post.body[start:end]) > MAX_QUOTE_WORDS:
-                start, end = self._best_sentences(post.body, start, end, focus)
-            elif list_spans(post.body[start:end]) is None:
-                start, end = self._trim_asides(post.body, start, end, focus)
-            vector = self._vector(post.body[start:end])
+            vector = self._vectorizer.vector(self._post_tokens.get(post.seq) or tokens(post.body))
             if vector:
-                candidates.append(_Candidate(post, start, end, vector))
+                eligible.append((post, vector))
+        if len(eligible) > PREFILTER:
+            # The same cheap estimate `summarize.rank` shortlists with: closeness to the centre, and likes.
+            center = summarize.centroid(vector for _, vector in eligible)
+            most_likes = max(post.likes for post, _ in eligible) or 1
+            rough = [
+                0.5 * summarize.cosine(vector, center) + 0.2 * summarize.cosine(vector, focus)
+                + 0.3 * post.likes / most_likes
+                for post, vector in eligible
+            ]
+            keep = sorted(range(len(eligible)), key=lambda i: (-rough[i], i))[:PREFILTER]
+            eligible = [eligible[i] for i in sorted(keep)]
+        candidates = []
+        for post, vector in eligible:
+            start, end = quote_span(post.body, self._session.hashtag)
+            size = words(post.body[start:end])
+            if size < MIN_QUOTE_WORDS:
+                continue
+            if size > MAX_QUOTE_WORDS:
+                start, end = self._best_sentences(post.body, start, end, focus)
+                vector = self._vector(post.body[start:end])
+            # Otherwise the edges trimmed off hold no content words, so the post's own vector stands for the quote.
+            if vector:
+                listed = list_spans(post.body[start:end]) is not None
+                candidates.append(_Candidate(post, start, end, vector, listed))
         return candidates
 
     def _best_sentences(self, body: str, start: int, end: int, focus: Vector) -> tuple[int, int]:
@@ -223,10 +253,12 @@ class Selector:
         chosen = self._pick(candidates, focus, guest_vector, wanted, by_author=True)
         quotes: list[Quote] = []
         for candidate in chosen:
-            size = words(candidate.text)
+            # Asides are trimmed only now, for the few quotes shown: it takes a vector per sentence.
+            start, end = self._trim_asides(candidate.post.body, candidate.start, candidate.end, focus)
+            size = words(candidate.post.body[start:end])
             if quotes and size > budget:
                 break
-            quotes.append(self._quote(candidate.post, candidate.start, candidate.end))
+            quotes.append(self._quote(candidate.post, start, end))
             budget -= size
         return tuple(quotes)
 

@@ -30,7 +30,7 @@ T = TypeVar("T")
 JUMP = 0.15
 """LexRank's random-jump probability (the damping of PageRank)."""
 ITERATIONS = 60
-TOLERANCE = 1e-9
+TOLERANCE = 1e-8
 SHORTLIST = 48
 """How many answers of one question LexRank compares at most."""
 
@@ -80,12 +80,16 @@ def lexrank(vectors: Sequence[Vector]) -> list[float]:
     n = len(vectors)
     if n == 0:
         return []
-    rows: list[list[tuple[int, float]]] = []
+    # Similarity is symmetric: each pair is computed once and filed under both ends.
+    raw: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for i in range(n):
-        row = []
-        for j in range(n):
-            if i != j and (similarity := cosine(vectors[i], vectors[j])) > 0.0:
-                row.append((j, similarity))
+        for j in range(i + 1, n):
+            if (similarity := cosine(vectors[i], vectors[j])) > 0.0:
+                raw[i].append((j, similarity))
+                raw[j].append((i, similarity))
+    rows: list[list[tuple[int, float]]] = []
+    for row in raw:
+        row.sort()
         total = sum(weight for _, weight in row)
         rows.append([(j, weight / total) for j, weight in row] if total > 0 else [])
     scores = [1.0 / n] * n

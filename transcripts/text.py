@@ -9,6 +9,7 @@ guest's answer is shown as their words without the chat's markup, so
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ QUESTION_TAG = re.compile(r"Q\s?(\d{1,2})[a-z]?(?:\s*[:.)\-–—]+|(?=\s))", re
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#\w+")
 _URL = re.compile(r"https?://\S+")
+_PIECE = re.compile(r"\S+")
+_SPACES = (" ", "\n", "\t", "\r", "\u00a0", "\u3000")
 _PUNCT = re.compile(r"[:|,;.]+")
 """Stray separators at a post's edges (a leading “-” may be a list's first bullet, so it stays)."""
 _TRAILING_PUNCT = re.compile(r"[\-–—|,;:]+")
@@ -26,6 +29,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')]*(?=\s+)")
 _NUMBERED = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})[).:/]\s+")
 _BULLET = re.compile(r"(?:(?<=\s)|^)(?:[•▪◦✅✔→➡]|[-*](?=\s))\ufe0f?\s*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NOT_WORDS = re.compile(r"https?://\S+|[@#]\w+")
+_CHAT_TAG = re.compile(r"[aq]\d{1,2}[a-z]?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
 
 STOPWORDS = frozenset(
@@ -85,37 +90,42 @@ def quote_span(body: str, hashtag: str = "") -> tuple[int, int]:
     end of a sentence; one that ends a sentence of its own (“what I call
     #leadership”) is part of the words and stays.
     """
-    pieces = [(match.start(), match.end(), match.group(0)) for match in re.finditer(r"\S+", body)]
     session_tag = hashtag.casefold()
-    first, last = 0, len(pieces) - 1
     start = 0
     tagged = False
-    while first <= last:
-        piece_start, _, piece = pieces[first]
-        if _MENTION.fullmatch(piece) or _PUNCT.fullmatch(piece) or (session_tag and _tag(piece) == session_tag):
-            first += 1
+    for match in _PIECE.finditer(body):  # leading pieces only: it stops at the first word
+        if match.start() < start:
             continue
-        match = None if tagged else ANSWER_TAG.match(body, piece_start)
-        if match is None:
+        piece = match.group(0)
+        if _MENTION.fullmatch(piece) or _PUNCT.fullmatch(piece) or (session_tag and _tag(piece) == session_tag):
+            start = match.end()
+            continue
+        tag = None if tagged else ANSWER_TAG.match(body, match.start())
+        if tag is None:
+            start = match.start()
             break
         tagged = True
-        start = match.end()
-        while first <= last and pieces[first][1] <= start:
-            first += 1
-    while last >= first:
-        piece = pieces[last][2]
-        if _URL.fullmatch(piece) or _MENTION.fullmatch(piece) or _TRAILING_PUNCT.fullmatch(piece):
-            last -= 1
-            continue
-        if _tag(piece) is not None and last > first:
-            before = pieces[last - 1][2]
-            if _tag(piece) == session_tag or _tag(before) is not None or before.endswith(_SENTENCE_CLOSERS):
-                last -= 1
-                continue
-        break
-    if first > last:
+        start = tag.end()
+    else:
         return start, start
-    return max(start, pieces[first][0]), pieces[last][1]
+    end = len(body.rstrip())
+    while end > start:
+        piece_start = _last_piece_start(body, start, end)
+        piece = body[piece_start:end]
+        drop = _URL.fullmatch(piece) or _MENTION.fullmatch(piece) or _TRAILING_PUNCT.fullmatch(piece)
+        if not drop and _tag(piece) is not None and piece_start > start:
+            before_end = len(body[:piece_start].rstrip())
+            before = body[_last_piece_start(body, start, before_end) : before_end]
+            drop = _tag(piece) == session_tag or _tag(before) is not None or before.endswith(_SENTENCE_CLOSERS)
+        if not drop:
+            break
+        end = len(body[:piece_start].rstrip())
+    return start, max(end, start)
+
+
+def _last_piece_start(body: str, start: int, end: int) -> int:
+    """Where the last whitespace-separated piece of body[start:end] begins."""
+    return max(start, *(body.rfind(space, start, end) + 1 for space in _SPACES))
 
 
 def _tag(piece: str) -> str | None:
@@ -207,17 +217,17 @@ def words(text: str) -> int:
 
 
 def tokens(text: str) -> list[str]:
-    """Content words, lower-cased and lightly stemmed, for similarity; tags and links dropped."""
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = _HASHTAG.sub(" ", text)
-    result = []
-    for match in _WORD.finditer(text.casefold()):
-        word = match.group(0).replace("’", "'")
-        if word in STOPWORDS or word.isdigit() or len(word) < 2:
-            continue
-        result.append(_stem(word))
-    return result
+    """Content words, lower-cased and lightly stemmed, for similarity; tags, links and An/Qn dropped."""
+    text = _NOT_WORDS.sub(" ", text)
+    return [stem for word in _WORD.findall(text.casefold()) if (stem := _token(word))]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token(word: str) -> str:
+    word = word.replace("’", "'")
+    if word in STOPWORDS or word.isdigit() or len(word) < 2 or _CHAT_TAG.fullmatch(word):
+        return ""
+    return _stem(word)
 
 
 def _stem(word: str) -> str:
