@@ -41,7 +41,9 @@ out_option = click.option(
 @click.argument("slug")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
 @out_option
-@click.option("--include-hidden", is_flag=True, help="Keep hidden posts and banned authors, marked (a moderator's copy).")
+@click.option(
+    "--include-hidden", is_flag=True, help="Keep hidden posts and banned authors, marked (a moderator's copy)."
+)
 @db_option
 def transcript(slug: str, fmt: str, out: Path | None, include_hidden: bool, db_path: Path | None) -> None:
     """Print a session's transcript: each question with its answers, replies and likes."""

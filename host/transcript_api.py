@@ -29,13 +29,17 @@ async def session_transcript(request: Request) -> Response:
     if fmt not in FORMATS:
         return _error(404, "unknown_format", f"Transcripts come as {', '.join('.' + f for f in FORMATS)}.")
     if any(name in request.query_params for name in _TOKEN_PARAMS):
-        return _error(400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL.")
+        return _error(
+            400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL."
+        )
     include_hidden = request.query_params.get("include_hidden", "0")
     if include_hidden not in ("0", "1", "true", "false"):
         return _error(400, "bad_request", "include_hidden is 1 or 0.")
     wants_hidden = include_hidden in ("1", "true")
     if wants_hidden and not await _is_moderator(request):
-        return _error(403, "moderator_only", "Hidden posts are for moderators: send a moderator token as a Bearer token.")
+        return _error(
+            403, "moderator_only", "Hidden posts are for moderators: send a moderator token as a Bearer token."
+        )
     rooms: Rooms = request.app.state.rooms
     room = await rooms.get(request.path_params["slug"])
     if room is None:

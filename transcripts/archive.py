@@ -200,15 +200,16 @@ def _log(
     for at, _, number, tweet in timeline:
         if tweet is None:
             current = number
-            events.append(LogEvent(len(events) + 1, "question", at, {"number": number, "text": session.questions[number - 1]}))
-            events.append(
-                LogEvent(len(events) + 1, "state", at, {"state": "live", "question": number, "next_at": None, "paused": False})
-            )
+            question_data = {"number": number, "text": session.questions[number - 1]}
+            state_data = {"state": "live", "question": number, "next_at": None, "paused": False}
+            events.append(LogEvent(len(events) + 1, "question", at, question_data))
+            events.append(LogEvent(len(events) + 1, "state", at, state_data))
             continue
         key = handle_key(tweet.author)
         role = "guest" if key == guest else "moderator" if key in hosts else "participant"
         parent = seq_of.get(tweet.reply_to) if tweet.reply_to else None
         tagged = answer_tag(tweet.text)
+        question: int | None
         if tagged is not None and tagged in opened:
             question = tagged
         elif parent is not None:
@@ -226,9 +227,8 @@ def _log(
             joined[key] = Person(tweet.author, "handle", at)
     if events:
         last = max(event.at for event in events)
-        events.append(
-            LogEvent(len(events) + 1, "state", last, {"state": "ended", "question": current, "next_at": None, "paused": False})
-        )
+        ended = {"state": "ended", "question": current, "next_at": None, "paused": False}
+        events.append(LogEvent(len(events) + 1, "state", last, ended))
     return ImportedChat(tuple(events), tuple(joined.values()), tweet_ids, tuple(problems), retweets)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from transcripts import stats
 from transcripts.markdown_text import blockquote, escape, link
 from transcripts.model import SessionInfo, Source, handle_key, long_date
-from transcripts.selection import GuestAnswer, Quote, QuestionRecap, Selector
+from transcripts.selection import GuestAnswer, QuestionRecap, Quote, Selector
 from transcripts.stats import Activity, Figures
 from transcripts.summarize import Vectorizer
 from transcripts.text import quote_span, tokens, words

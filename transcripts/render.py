@@ -26,7 +26,7 @@ svg { max-width: 100%; height: auto; }
 
 def markdown_to_html(markdown: str) -> str:
     """CommonMark to an HTML fragment, with raw HTML shown as text."""
-    return MarkdownIt("commonmark", {"html": False}).render(markdown)
+    return str(MarkdownIt("commonmark", {"html": False}).render(markdown))
 
 
 def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:

@@ -218,7 +218,7 @@ class Selector:
         scores = [summarize.cosine(self._vector(body[left:right]), focus) for left, right in spans]
         best = max(range(len(spans)), key=lambda index: (scores[index], -index))
         left, right = spans[best]
-        for next_left, next_right in spans[best + 1 :]:
+        for _, next_right in spans[best + 1 :]:
             if words(body[left:next_right]) > MAX_QUOTE_WORDS:
                 break
             right = next_right

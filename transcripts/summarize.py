@@ -100,7 +100,7 @@ def lexrank(vectors: Sequence[Vector]) -> list[float]:
             share = (1.0 - JUMP) * scores[i]
             for j, weight in row:
                 updated[j] += share * weight
-        change = sum(abs(a - b) for a, b in zip(updated, scores))
+        change = sum(abs(a - b) for a, b in zip(updated, scores, strict=True))
         scores = updated
         if change < TOLERANCE:
             break

@@ -112,7 +112,7 @@ def quote_span(body: str, hashtag: str = "") -> tuple[int, int]:
     while end > start:
         piece_start = _last_piece_start(body, start, end)
         piece = body[piece_start:end]
-        drop = _URL.fullmatch(piece) or _MENTION.fullmatch(piece) or _TRAILING_PUNCT.fullmatch(piece)
+        drop = bool(_URL.fullmatch(piece) or _MENTION.fullmatch(piece) or _TRAILING_PUNCT.fullmatch(piece))
         if not drop and _tag(piece) is not None and piece_start > start:
             before_end = len(body[:piece_start].rstrip())
             before = body[_last_piece_start(body, start, before_end) : before_end]

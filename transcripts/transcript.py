@@ -12,7 +12,7 @@ stands on its own under its question, since it was still said in the chat.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,17 +133,17 @@ def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcr
                 message = data.get("message")
                 _add_draft(drafts, target, message, _posted_at(message, event))
         elif kind in ("hide", "unhide"):
-            if (draft := drafts.get(_int(data.get("target")))) is not None:
+            if (draft := _target(drafts, data)) is not None:
                 draft.hidden = kind == "hide"
         elif kind in ("ban", "unban"):
             if isinstance(handle := data.get("handle"), str):
                 banned[handle_key(handle)] = kind == "ban"
         elif kind == "refile":
-            draft = drafts.get(_int(data.get("target")))
+            draft = _target(drafts, data)
             if draft is not None and isinstance(data.get("question"), int):
                 draft.question, draft.refiled = data["question"], True
         elif kind == "reaction":
-            draft = drafts.get(_int(data.get("target")))
+            draft = _target(drafts, data)
             if draft is not None and data.get("emoji") == LIKE and isinstance(data.get("by"), str):
                 if data.get("on"):
                     draft.likers[handle_key(data["by"])] = None
@@ -268,6 +268,11 @@ def _posted_at(message: Any, event: LogEvent) -> float:
         except ValueError:
             pass
     return event.at
+
+
+def _target(drafts: dict[int, _Draft], data: Mapping[str, Any]) -> _Draft | None:
+    target = _int(data.get("target"))
+    return drafts.get(target) if target is not None else None
 
 
 def _int(value: Any) -> int | None:

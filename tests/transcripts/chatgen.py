@@ -288,12 +288,13 @@ def generate_chat(
     spacing = minutes_per_question * 60.0
     log.add("state", T0 - 600, {"state": "lobby", "question": None, "next_at": iso(T0), "paused": False})
     for index, greeting in enumerate(GREETINGS):
-        log.message(T0 - 300 + 60 * index, handles[index], "participant", None, greeting.format(name=handles[index]), None)
+        log.message(T0 - 300 + 60 * index, handles[index], "participant", None, greeting.format(name=handles[index]))
     for number in range(1, questions + 1):
         opened = T0 + (number - 1) * spacing
         text = QUESTIONS[(number - 1) % len(QUESTIONS)]
         log.add("question", opened, {"number": number, "text": text})
-        log.add("state", opened, {"state": "live", "question": number, "next_at": iso(opened + spacing), "paused": False})
+        live = {"state": "live", "question": number, "next_at": iso(opened + spacing), "paused": False}
+        log.add("state", opened, live)
         log.message(opened + 1, "host", "moderator", number, f"Q{number}: {text} {HASHTAG}", None)
         at = opened + 20
         posted: list[tuple[int, str]] = []

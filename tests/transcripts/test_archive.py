@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.transcripts.chatgen import session_info
 from transcripts.archive import ArchiveError, read_archive
 from transcripts.model import Source
 from transcripts.transcript import build_transcript
-
-from tests.transcripts.chatgen import session_info
 
 HEADER = "id_str,from_user,text,created_at,time,in_reply_to_status_id_str\n"
 
@@ -76,6 +75,10 @@ def test_a_file_without_the_columns_it_needs_is_refused(text: str, message: str)
 
 def test_iso_times_and_other_column_names_are_read() -> None:
     """Another exporter's column names and ISO times work as well."""
-    text = "id,author,full_text,timestamp,reply_to\n1,ana,Q1: go,2019-06-06T16:00:00Z,\n2,bo,A1: yes,2019-06-06 16:01:00,\n"
+    text = (
+        "id,author,full_text,timestamp,reply_to\n"
+        "1,ana,Q1: go,2019-06-06T16:00:00Z,\n"
+        "2,bo,A1: yes,2019-06-06 16:01:00,\n"
+    )
     chat = read_archive(text, session_info(1))
     assert chat.problems == () and chat.messages == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import transcripts
@@ -20,8 +21,6 @@ def test_transcripts_imports_only_itself_the_standard_library_and_markdown_it() 
                 imported.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 imported.add(node.module.split(".")[0])
-    import sys
-
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "transcripts"}
     assert third_party == ALLOWED_THIRD_PARTY
     assert not imported & {"host", "tui", "textual", "urllib", "http", "socket", "requests", "httpx"}

@@ -8,12 +8,11 @@ import json
 
 import pytest
 
+from tests.transcripts.chatgen import T0, LogBuilder, generate_chat, session_info
 from transcripts.export import CSV_COLUMNS, export
 from transcripts.model import Source
 from transcripts.render import markdown_to_html
 from transcripts.transcript import Transcript, build_transcript
-
-from tests.transcripts.chatgen import T0, LogBuilder, generate_chat, session_info
 
 
 def _small(include_hidden: bool = False) -> Transcript:

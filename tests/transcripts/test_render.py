@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from tests.transcripts.chatgen import generate_chat
 from transcripts.chart import answers_chart
 from transcripts.recap import build_recap
 from transcripts.render import recap_page, render_page
 from transcripts.stats import activity
 from transcripts.transcript import build_transcript
-
-from tests.transcripts.chatgen import generate_chat
 
 
 def test_the_page_has_the_recap_and_a_chart_with_each_drop_marked() -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from tests.transcripts.chatgen import T0, LogBuilder, session_info
 from transcripts.model import Source
 from transcripts.transcript import MAX_DEPTH, Transcript, build_transcript
-
-from tests.transcripts.chatgen import T0, LogBuilder, session_info
 
 
 def _drop(log: LogBuilder, number: int, at: float) -> None:
