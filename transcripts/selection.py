@@ -27,6 +27,10 @@ MAX_TAKEAWAYS = 5
 ASIDE = 0.25
 """A quote's first or last sentence scoring under this share of its best one is an aside, and is left out."""
 ASIDE_WORDS = 8
+REPLY_PRIOR = 0.75
+FEATURED_PRIOR = 1.25
+FOLLOWING_QUOTE = 0.4
+"""A second or third quote is shown only if it scores at least this share of the first one."""
 NEAR_COPY = 0.85
 """Cosine above which two texts say the same thing: a quote that close to another is not shown."""
 
@@ -110,6 +114,8 @@ class Selector:
         self._choices = quote_choices
         self._post_tokens = post_tokens
         """Each post's tokens by seq, computed once for the whole recap."""
+        self._names = frozenset(tokens(f"{session.guest.name} {session.guest.handle}"))
+        """The guest's name says nothing about the question: a post with no other word (“Thanks Gene!”) is not a quote."""
 
     def select(self, section: Section, budget: int) -> QuestionRecap | None:
         """The section's recap within about `budget` words, or None if nobody answered the question."""
@@ -183,7 +189,10 @@ class Selector:
         for post in posts:
             if post.role != "participant" or self._choice(post) == "none" or words(post.body) < MIN_QUOTE_WORDS:
                 continue
-            vector = self._vectorizer.vector(self._post_tokens.get(post.seq) or tokens(post.body))
+            words_of_post = self._post_tokens.get(post.seq) or tokens(post.body)
+            if all(token in self._names for token in words_of_post):
+                continue
+            vector = self._vectorizer.vector(words_of_post)
             if vector:
                 eligible.append((post, vector))
         if len(eligible) > PREFILTER:
@@ -225,7 +234,7 @@ class Selector:
         return left, right
 
     def _trim_asides(self, body: str, start: int, end: int, focus: Vector) -> tuple[int, int]:
-        """Drop the first or last sentence when it says next to nothing about the question (“Great question!”)."""
+        """Drop closing sentences that say next to nothing about the question (“Great question!”)."""
         spans = sentence_spans(body, start, end)
         if len(spans) < 2:
             return start, end
@@ -236,10 +245,9 @@ class Selector:
             left, right = spans[index]
             return scores[index] < floor and words(body[left:right]) <= ASIDE_WORDS
 
+        # Only a closing aside goes: an opening one (“So true, Kathryn.”) is what the rest refers back to.
         while last > first and aside(last):
             last -= 1
-        while first < last and aside(first):
-            first += 1
         if words(body[spans[first][0] : spans[last][1]]) < MIN_QUOTE_WORDS:
             return start, end
         return spans[first][0], spans[last][1]
@@ -252,7 +260,9 @@ class Selector:
         wanted = 3 if len(candidates) >= 8 else 2 if len(candidates) >= 3 else 1
         chosen = self._pick(candidates, focus, guest_vector, wanted, by_author=True)
         quotes: list[Quote] = []
-        for candidate in chosen:
+        for candidate, score in chosen:
+            if quotes and score < FOLLOWING_QUOTE * chosen[0][1]:
+                break  # a second or third quote must be worth reading next to the first
             # Asides are trimmed only now, for the few quotes shown: it takes a vector per sentence.
             start, end = self._trim_asides(candidate.post.body, candidate.start, candidate.end, focus)
             size = words(candidate.post.body[start:end])
@@ -280,7 +290,7 @@ class Selector:
             return ()
         chosen = self._pick(items, focus, guest_vector, MAX_TAKEAWAYS, by_author=True)
         kept: list[Quote] = []
-        for item in chosen:
+        for item, _ in chosen:
             size = words(item.text)
             if len(kept) >= 2 and size > budget:
                 break
@@ -290,8 +300,17 @@ class Selector:
 
     def _pick(
         self, candidates: list[_Candidate], focus: Vector, guest_vector: Vector, count: int, *, by_author: bool
-    ) -> list[_Candidate]:
-        ranked = summarize.rank([c.vector for c in candidates], [c.post.likes for c in candidates], focus)
+    ) -> list[tuple[_Candidate, float]]:
+        """The MMR choice among candidates, each with the relevance score it was ranked by."""
+        # Replies are conversation, so they need to be clearly better to be quoted; a post the moderator
+        # featured is one they wanted seen.
+        priors = [
+            (REPLY_PRIOR if c.post.reply_to is not None else 1.0) * (FEATURED_PRIOR if c.post.featured else 1.0)
+            for c in candidates
+        ]
+        ranked = summarize.rank(
+            [c.vector for c in candidates], [c.post.likes for c in candidates], focus, priors=priors
+        )
 
         def allowed(item: Ranked, chosen: list[Ranked]) -> bool:
             candidate = candidates[item.index]
@@ -305,7 +324,8 @@ class Selector:
             return all(summarize.cosine(item.vector, other.vector) < NEAR_COPY for other in chosen)
 
         already = [guest_vector] if guest_vector else []
-        return [candidates[item.index] for item in summarize.mmr(ranked, count, already=already, allowed=allowed)]
+        picked = summarize.mmr(ranked, count, already=already, allowed=allowed)
+        return [(candidates[item.index], item.score) for item in picked]
 
     def _quote(self, post: Post, start: int, end: int) -> Quote:
         credit = None if self._choice(post) == "anonymous" else post.author

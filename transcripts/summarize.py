@@ -122,11 +122,13 @@ def rank(
     focus: Vector,
     *,
     weights: tuple[float, float, float] = (0.45, 0.3, 0.25),
+    priors: Sequence[float] | None = None,
 ) -> list[Ranked]:
     """Score candidates by centrality, likes and closeness to `focus` (the question and the guest's answer).
 
-    Returns the shortlist that LexRank compared, best first; ties keep the
-    earlier candidate first.
+    `priors` scale each candidate's score (a reply weighs less than an answer,
+    say). Returns the shortlist that LexRank compared, best first; ties keep
+    the earlier candidate first.
     """
     if not vectors:
         return []
@@ -147,9 +149,12 @@ def rank(
         Ranked(
             i,
             vectors[i],
-            central_weight * (centrality[k] / top if top else 0.0)
-            + like_weight * like_share[i]
-            + focus_weight * max(closeness[k], 0.0) / closest,
+            (priors[i] if priors is not None else 1.0)
+            * (
+                central_weight * (centrality[k] / top if top else 0.0)
+                + like_weight * like_share[i]
+                + focus_weight * max(closeness[k], 0.0) / closest
+            ),
         )
         for k, i in enumerate(shortlist)
     ]

@@ -44,7 +44,8 @@ STOPWORDS = frozenset(
     they're they've thing things think this those through to too under until up us very was wasn't way we we'd
     we'll we're we've well were weren't what what's when when's where where's which while who who's whom why
     why's will with won't would wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves
-    rt amp via lol yeah oh ok okay""".split()
+    rt amp via lol yeah oh ok okay thank thanks thx ty everyone everybody hi hello hey welcome chat chats
+    question questions great awesome amazing agree agreed true exactly totally absolutely indeed""".split()
 )
 
 
