@@ -7,6 +7,7 @@ archive import builds them from a CSV file.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class Source:
     """Handle keys (`handle_key`) of people who joined earlier sessions with the same hashtag."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def handle_key(handle: str) -> str:
     """The form two handles are compared in: NFKC, then case folding (as the server does)."""
     return unicodedata.normalize("NFKC", handle).casefold()

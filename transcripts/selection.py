@@ -32,6 +32,8 @@ FEATURED_PRIOR = 1.25
 FOLLOWING_QUOTE = 0.4
 """A second or third quote is shown only if it scores at least this share of the first one."""
 NEAR_COPY = 0.85
+SAME_SENTENCE = 0.8
+"""Share of a sentence's content words found in another for the two to count as the same sentence."""
 """Cosine above which two texts say the same thing: a quote that close to another is not shown."""
 
 
@@ -115,7 +117,7 @@ class Selector:
         self._post_tokens = post_tokens
         """Each post's tokens by seq, computed once for the whole recap."""
         self._names = frozenset(tokens(f"{session.guest.name} {session.guest.handle}"))
-        """The guest's name says nothing about the question: a post with no other word (“Thanks Gene!”) is not a quote."""
+        """The guest's name says nothing about the question: a post with no other word is not a quote."""
 
     def select(self, section: Section, budget: int) -> QuestionRecap | None:
         """The section's recap within about `budget` words, or None if nobody answered the question."""
@@ -130,11 +132,12 @@ class Selector:
         # Posts that hold lists feed the takeaways; the quotes are the ones that make one point well.
         listed = [c for c in candidates if c.listed]
         plain = [c for c in candidates if not c.listed]
-        quotes = self._quotes(plain, focus, guest_vector, budget - (guest.words if guest else 0))
+        shown = self._sentence_keys(guest.text) if guest else []
+        quotes = self._quotes(plain, focus, guest_vector, budget - (guest.words if guest else 0), shown)
         quoted = {handle_key(quote.author) for quote in quotes}
         spent = (guest.words if guest else 0) + sum(words(quote.text) for quote in quotes)
         takeaways = self._takeaways(
-            [c for c in listed if handle_key(c.post.author) not in quoted], focus, guest_vector, budget - spent
+            [c for c in listed if handle_key(c.post.author) not in quoted], focus, guest_vector, budget - spent, shown
         )
         top = {post.seq for post in section.answers if post.role != "moderator"}
         return QuestionRecap(
@@ -253,12 +256,17 @@ class Selector:
         return spans[first][0], spans[last][1]
 
     def _quotes(
-        self, candidates: list[_Candidate], focus: Vector, guest_vector: Vector, budget: int
+        self,
+        candidates: list[_Candidate],
+        focus: Vector,
+        guest_vector: Vector,
+        budget: int,
+        shown: list[frozenset[str]],
     ) -> tuple[Quote, ...]:
         if not candidates:
             return ()
         wanted = 3 if len(candidates) >= 8 else 2 if len(candidates) >= 3 else 1
-        chosen = self._pick(candidates, focus, guest_vector, wanted, by_author=True)
+        chosen = self._pick(candidates, focus, guest_vector, wanted, by_author=True, shown=shown)
         quotes: list[Quote] = []
         for candidate, score in chosen:
             if quotes and score < FOLLOWING_QUOTE * chosen[0][1]:
@@ -273,7 +281,12 @@ class Selector:
         return tuple(quotes)
 
     def _takeaways(
-        self, candidates: list[_Candidate], focus: Vector, guest_vector: Vector, budget: int
+        self,
+        candidates: list[_Candidate],
+        focus: Vector,
+        guest_vector: Vector,
+        budget: int,
+        shown: list[frozenset[str]],
     ) -> tuple[Quote, ...]:
         items = []
         for candidate in candidates:
@@ -288,7 +301,7 @@ class Selector:
                         items.append(_Candidate(candidate.post, start, end, vector))
         if len(items) < 2 or budget < 12:
             return ()
-        chosen = self._pick(items, focus, guest_vector, MAX_TAKEAWAYS, by_author=True)
+        chosen = self._pick(items, focus, guest_vector, MAX_TAKEAWAYS, by_author=True, shown=shown)
         kept: list[Quote] = []
         for item, _ in chosen:
             size = words(item.text)
@@ -299,9 +312,21 @@ class Selector:
         return tuple(kept) if len(kept) >= 2 else ()
 
     def _pick(
-        self, candidates: list[_Candidate], focus: Vector, guest_vector: Vector, count: int, *, by_author: bool
+        self,
+        candidates: list[_Candidate],
+        focus: Vector,
+        guest_vector: Vector,
+        count: int,
+        *,
+        by_author: bool,
+        shown: list[frozenset[str]],
     ) -> list[tuple[_Candidate, float]]:
-        """The MMR choice among candidates, each with the relevance score it was ranked by."""
+        """The MMR choice among candidates, each with the relevance score it was ranked by.
+
+        `shown` holds the sentences (as their content words) the section shows
+        already; a candidate repeating one of them is refused, and the chosen
+        ones' sentences are added to it.
+        """
         # Replies are conversation, so they need to be clearly better to be quoted; a post the moderator
         # featured is one they wanted seen.
         priors = [
@@ -321,11 +346,29 @@ class Selector:
                 return False
             if guest_vector and summarize.cosine(item.vector, guest_vector) >= NEAR_COPY:
                 return False
-            return all(summarize.cosine(item.vector, other.vector) < NEAR_COPY for other in chosen)
+            if any(summarize.cosine(item.vector, other.vector) >= NEAR_COPY for other in chosen):
+                return False
+            # The same sentence said again (chat answers echo each other and the guest) is not news.
+            taken = list(shown)
+            for other in chosen:
+                taken += self._sentence_keys(candidates[other.index].text)
+            mine = self._sentence_keys(candidate.text)
+            return not any(_same_sentence(a, b) for a in mine for b in taken)
 
         already = [guest_vector] if guest_vector else []
         picked = summarize.mmr(ranked, count, already=already, allowed=allowed)
+        for item in picked:
+            shown += self._sentence_keys(candidates[item.index].text)
         return [(candidates[item.index], item.score) for item in picked]
+
+    def _sentence_keys(self, text: str) -> list[frozenset[str]]:
+        """Each sentence of text as its set of content words, for spotting a sentence said twice."""
+        keys = []
+        for left, right in sentence_spans(text):
+            key = frozenset(tokens(text[left:right]))
+            if len(key) >= 3:
+                keys.append(key)
+        return keys
 
     def _quote(self, post: Post, start: int, end: int) -> Quote:
         credit = None if self._choice(post) == "anonymous" else post.author
@@ -353,3 +396,8 @@ def _blocks(texts: list[str]) -> tuple[str | tuple[str, ...], ...]:
         else:
             blocks.append(listed.items[:MAX_ITEMS])
     return tuple(blocks)
+
+
+def _same_sentence(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences say the same when most of the shorter one's content words are in the other."""
+    return len(a & b) >= SAME_SENTENCE * min(len(a), len(b))
