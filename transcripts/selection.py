@@ -201,11 +201,13 @@ class Selector:
         if len(eligible) > PREFILTER:
             # The same cheap estimate `summarize.rank` shortlists with: closeness to the centre, and likes.
             center = summarize.centroid(vector for _, vector in eligible)
+            # 0.5 cos(v, center) + 0.2 cos(v, focus) is one dot product with their weighted sum.
+            toward = {token: 0.5 * weight for token, weight in center.items()}
+            for token, weight in focus.items():
+                toward[token] = toward.get(token, 0.0) + 0.2 * weight
             most_likes = max(post.likes for post, _ in eligible) or 1
             rough = [
-                0.5 * summarize.cosine(vector, center) + 0.2 * summarize.cosine(vector, focus)
-                + 0.3 * post.likes / most_likes
-                for post, vector in eligible
+                summarize.cosine(vector, toward) + 0.3 * post.likes / most_likes for post, vector in eligible
             ]
             keep = sorted(range(len(eligible)), key=lambda i: (-rough[i], i))[:PREFILTER]
             eligible = [eligible[i] for i in sorted(keep)]

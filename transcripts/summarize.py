@@ -20,6 +20,7 @@ sets), so the floating-point sums, and so the choices, are the same in every run
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -50,12 +51,8 @@ class Vectorizer:
 
     def vector(self, document: Sequence[str]) -> Vector:
         """Sublinear TF times IDF, scaled to unit length (empty for a post with no content words)."""
-        counts: dict[str, int] = {}
-        for token in document:
-            counts[token] = counts.get(token, 0) + 1
-        weights = {
-            token: (1.0 + math.log(tf)) * self._idf.get(token, self._unknown) for token, tf in counts.items()
-        }
+        idf, unknown = self._idf, self._unknown
+        weights = {token: (1.0 + math.log(tf)) * idf.get(token, unknown) for token, tf in Counter(document).items()}
         return _unit(weights)
 
 
@@ -63,7 +60,8 @@ def cosine(a: Vector, b: Vector) -> float:
     """Cosine similarity of two unit vectors."""
     if len(b) < len(a):
         a, b = b, a
-    return sum(weight * b.get(token, 0.0) for token, weight in a.items())
+    get = b.get
+    return sum([weight * get(token, 0.0) for token, weight in a.items()])
 
 
 def centroid(vectors: Iterable[Vector]) -> Vector:
