@@ -46,16 +46,18 @@ def main() -> int:
         db_path = Path(folder) / "bench.db"
         asyncio.run(store_chat(db_path, chat))
 
-        async def from_file() -> float:
-            started = time.perf_counter()
+        async def from_file() -> tuple[float, float]:
+            started, started_cpu = time.perf_counter(), time.process_time()
             async with Storage(db_path) as storage:
                 stored = await storage.session("leadership")
                 assert stored is not None
                 source = await load_source(storage, stored)
             recap_page(build_recap(source, "https://chat.example"))
-            return time.perf_counter() - started
+            return time.perf_counter() - started, time.process_time() - started_cpu
 
-        whole = [asyncio.run(from_file()) for _ in range(RUNS)]
+        timings = [asyncio.run(from_file()) for _ in range(RUNS)]
+        whole = [wall for wall, _ in timings]
+        whole_cpu = [cpu_time for _, cpu_time in timings]
 
     words = len(recap.markdown.split())
     print(f"transcript: {messages} messages, {likes} like events, {len(chat.source.events)} events in all")
@@ -63,6 +65,7 @@ def main() -> int:
     print(f"  CPU time of that, median:     {statistics.median(cpu):.3f} s (other load on the machine excluded)")
     median = statistics.median(whole)
     print(f"recap from SQLite to HTML page: median {median:.3f} s (min {min(whole):.3f}, {RUNS} runs)")
+    print(f"  CPU time of that, median:     {statistics.median(whole_cpu):.3f} s")
     print(f"the post: {words} words, {len(recap.questions)} question sections; budget {BUDGET:.1f} s")
     return 0 if messages >= MESSAGES and statistics.median(whole) < BUDGET else 1
 

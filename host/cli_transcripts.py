@@ -146,15 +146,19 @@ def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str 
 
 def _source(slug: str, db_path: Path | None) -> Source:
     settings = _settings(db_path)
+    loaded: list[Source] = []
 
-    async def load() -> Source:
+    async def load() -> None:
         async with Storage(settings.db_path) as storage:
             stored = await storage.session(slug)
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
-            return await load_source(storage, stored)
+            loaded.append(await load_source(storage, stored))
 
-    return _run(load)
+    # Not the coroutine's return value: as asyncio.run (Python 3.11) closes, it may take the repr of its
+    # task, result included, and the repr of a 10,000-message log costs a second.
+    _run(load)
+    return loaded[0]
 
 
 def _emit(text: str, out: Path | None) -> None:
