@@ -116,6 +116,7 @@ class Selector:
         self._choices = quote_choices
         self._post_tokens = post_tokens
         """Each post's tokens by seq, computed once for the whole recap."""
+        self._keys: dict[str, list[frozenset[str]]] = {}
         self._names = frozenset(tokens(f"{session.guest.name} {session.guest.handle}"))
         """The guest's name says nothing about the question: a post with no other word is not a quote."""
 
@@ -365,11 +366,14 @@ class Selector:
 
     def _sentence_keys(self, text: str) -> list[frozenset[str]]:
         """Each sentence of text as its set of content words, for spotting a sentence said twice."""
+        if (known := self._keys.get(text)) is not None:
+            return known
         keys = []
         for left, right in sentence_spans(text):
             key = frozenset(tokens(text[left:right]))
             if len(key) >= 3:
                 keys.append(key)
+        self._keys[text] = keys
         return keys
 
     def _quote(self, post: Post, start: int, end: int) -> Quote:

@@ -85,20 +85,22 @@ def lexrank(vectors: Sequence[Vector]) -> list[float]:
             if (similarity := cosine(vectors[i], vectors[j])) > 0.0:
                 raw[i].append((j, similarity))
                 raw[j].append((i, similarity))
-    rows: list[list[tuple[int, float]]] = []
-    for row in raw:
+    # Row-normalise (each post hands its weight out in proportion to similarity), then
+    # store the graph by target: incoming[j] lists (i, share of i's weight that goes to j).
+    totals = [sum(weight for _, weight in row) for row in raw]
+    incoming: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for i, row in enumerate(raw):
+        for j, weight in sorted(row):
+            incoming[j].append((i, weight / totals[i]))
+    for row in incoming:
         row.sort()
-        total = sum(weight for _, weight in row)
-        rows.append([(j, weight / total) for j, weight in row] if total > 0 else [])
+    dangling_nodes = [i for i in range(n) if totals[i] == 0.0]
     scores = [1.0 / n] * n
     for _ in range(ITERATIONS):
-        dangling = sum(scores[i] for i in range(n) if not rows[i])
-        updated = [JUMP / n + (1.0 - JUMP) * dangling / n] * n
-        for i, row in enumerate(rows):
-            share = (1.0 - JUMP) * scores[i]
-            for j, weight in row:
-                updated[j] += share * weight
-        change = sum(abs(a - b) for a, b in zip(updated, scores, strict=True))
+        dangling = sum([scores[i] for i in dangling_nodes])
+        base = JUMP / n + (1.0 - JUMP) * dangling / n
+        updated = [base + (1.0 - JUMP) * sum([scores[i] * share for i, share in row]) for row in incoming]
+        change = sum([abs(a - b) for a, b in zip(updated, scores, strict=True)])
         scores = updated
         if change < TOLERANCE:
             break
