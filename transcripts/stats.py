@@ -51,14 +51,15 @@ def count(source: Source, transcript: Transcript) -> Figures:
             likes += post.likes
             if post.role == "moderator":
                 continue
-            if post.seq in top:
+            is_answer = post.seq in top
+            if is_answer:
                 answers += 1
             else:
                 replies += 1
             if post.role == "participant":
                 posters[handle_key(post.author)] = None
             quotable = post.role == "guest" or choices.get(handle_key(post.author), "handle") != "none"
-            if quotable and post.likes > 0 and (most_liked is None or post.likes > most_liked.likes):
+            if is_answer and quotable and post.likes > (most_liked.likes if most_liked else 0):
                 most_liked = post
     for post in walk(transcript.lobby):
         likes += post.likes

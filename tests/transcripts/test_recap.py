@@ -153,6 +153,8 @@ def test_figures_count_what_the_transcript_holds(chat: Chat, recap: Recap) -> No
     assert figures.participants == len({handle_key(p.author) for p in posts if p.role == "participant"})
     assert figures.likes == sum(p.likes for p in transcript.posts())
     assert figures.newcomers + figures.returning == figures.participants
+    assert figures.most_liked is not None and figures.most_liked.seq in top
+    assert figures.most_liked.likes == max(p.likes for p in posts if p.seq in top and p.author not in chat.opted_out)
 
 
 @pytest.mark.parametrize("seed", [7, 11, 23])
