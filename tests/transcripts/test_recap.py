@@ -225,3 +225,18 @@ def test_progress_is_reported_to_the_end(chat: Chat) -> None:
     build_recap(chat.source, BASE, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == seen[-1][1] == 10
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_the_cycle_collector_is_restored_after_a_recap(chat: Chat) -> None:
+    """Building a recap pauses the cycle collector and leaves it as it found it, on or off."""
+    import gc
+
+    assert gc.isenabled()
+    build_recap(chat.source, BASE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_recap(chat.source, BASE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
