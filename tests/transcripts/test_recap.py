@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import re
@@ -229,8 +230,6 @@ def test_progress_is_reported_to_the_end(chat: Chat) -> None:
 
 def test_the_cycle_collector_is_restored_after_a_recap(chat: Chat) -> None:
     """Building a recap pauses the cycle collector and leaves it as it found it, on or off."""
-    import gc
-
     assert gc.isenabled()
     build_recap(chat.source, BASE)
     assert gc.isenabled()
