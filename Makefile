@@ -23,6 +23,7 @@ screenshots: $(STAMP) $(CHROMIUM)
 
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/recap.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

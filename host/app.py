@@ -11,9 +11,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
-from host import api, session_api
+from host import api, session_api, transcript_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
+from host.recap_drafts import RecapDrafts
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.security_headers import SecurityHeaders
@@ -29,7 +30,9 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         storage = Storage(settings.db_path)
         await storage.open()
-        rooms = Rooms(storage, settings)
+        drafts = RecapDrafts(storage, settings)
+        rooms = Rooms(storage, settings, drafts)
+        app.state.drafts = drafts
         await rooms.refresh()
         app.state.storage = storage
         app.state.rooms = rooms
@@ -42,6 +45,7 @@ def create_app(settings: Settings) -> Starlette:
             scheduler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await scheduler
+            await drafts.close()
             await storage.close()
 
     routes = [
@@ -53,6 +57,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/sessions/{slug}", session_api.update_session, methods=["PUT"]),
         Route("/api/sessions/{slug}/definition", session_api.session_definition),
         Route("/api/sessions/{slug}/events", api.session_events),
+        Route("/api/sessions/{slug}/transcript.{fmt}", transcript_api.session_transcript),
         WebSocketRoute("/ws/{slug}", session_socket),
         *WEB_ROUTES,
     ]

@@ -352,3 +352,6 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
+
+# The transcript, import and recap commands live in their own module and register on `main` as it loads.
+import host.cli_transcripts  # noqa: E402,F401

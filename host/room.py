@@ -41,6 +41,7 @@ class Room:
         storage: Storage,
         settings: Settings,
         on_timer_change: Callable[[], None] = lambda: None,
+        on_ended: Callable[[], None] = lambda: None,
     ) -> None:
         self.id = stored.id
         self.spec = stored.spec
@@ -52,17 +53,26 @@ class Room:
         self._settings = settings
         self._clock: Clock = settings.clock
         self._on_timer_change = on_timer_change
+        self._on_ended = on_ended
+        """Called once the end is committed; it must only schedule work, never do it here."""
         self._lock = asyncio.Lock()
         self.moderation = moderation.initial_moderation(_pacing_settings(self.spec))
         self._limits = PostLimits(settings.limits)
 
     @classmethod
     async def load(
-        cls, stored: StoredSession, storage: Storage, settings: Settings, on_timer_change: Callable[[], None]
+        cls,
+        stored: StoredSession,
+        storage: Storage,
+        settings: Settings,
+        on_timer_change: Callable[[], None],
+        on_ended: Callable[[], None] = lambda: None,
     ) -> Room:
         """Resume a session where its log says it is."""
-        room = cls(stored, await load_state(storage, stored), await storage.head(stored.id), storage, settings,
-                   on_timer_change)
+        room = cls(
+            stored, await load_state(storage, stored), await storage.head(stored.id), storage, settings,
+            on_timer_change, on_ended,
+        )
         room.moderation = await load_moderation(storage, stored)
         await room._post_prepared(after=0)  # mends a stop between a drop and its prepared answers
         return room
@@ -324,6 +334,8 @@ class Room:
             self._publish(event)
         if (self.state.next_at, self.state.paused) != timer_before:
             self._on_timer_change()
+        if any(event.kind == "state" and event.data.get("state") == "ended" for event in events):
+            self._on_ended()
         return events
 
     def _publish(self, event: NewEvent) -> None:

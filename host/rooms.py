@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+from host.recap_drafts import RecapDrafts
 from host.room import Room
 from host.settings import Settings
 from host.storage import Storage, StoredSession
@@ -16,9 +17,10 @@ from host.storage import Storage, StoredSession
 class Rooms:
     """Every session the server runs, by slug."""
 
-    def __init__(self, storage: Storage, settings: Settings) -> None:
+    def __init__(self, storage: Storage, settings: Settings, drafts: RecapDrafts | None = None) -> None:
         self._storage = storage
         self._settings = settings
+        self._drafts = drafts
         self._rooms: dict[str, Room] = {}
         self._loading = asyncio.Lock()
         self.timers_changed = asyncio.Event()
@@ -43,9 +45,13 @@ class Rooms:
     async def _load(self, stored: StoredSession) -> Room:
         async with self._loading:
             if (room := self._rooms.get(stored.spec.slug)) is None:
-                room = await Room.load(stored, self._storage, self._settings, self.timers_changed.set)
+                drafts = self._drafts
+                on_ended = (lambda: drafts.schedule(stored)) if drafts is not None else (lambda: None)
+                room = await Room.load(stored, self._storage, self._settings, self.timers_changed.set, on_ended)
                 # Catch up before anyone sees it: what fell due while no server ran it happens now.
                 await room.tick()
+                if room.state.state == "ended":
+                    on_ended()  # ended before a draft could be written (or before drafts existed)
                 self._rooms[stored.spec.slug] = room
                 self.timers_changed.set()
         return room

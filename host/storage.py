@@ -85,6 +85,18 @@ MIGRATIONS: tuple[str, ...] = (
         created_at REAL NOT NULL
     );
     """,
+    # 2: recap versions, the generated draft first, then each writer's edit
+    """
+    CREATE TABLE recaps (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        body_md TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('generated', 'edited')),
+        author TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX recaps_by_session ON recaps (session_id, id);
+    """,
 )
 
 
@@ -152,6 +164,30 @@ class Participant:
     quote: str = "handle"
     """How the recap may quote them: handle, anonymous or none."""
     joined_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class RecapVersion:
+    """One stored version of a session's recap."""
+
+    id: int
+    session_id: int
+    body_md: str
+    kind: str
+    """generated (by hashtalk) or edited (by a writer)."""
+    author: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class ImportedParticipant:
+    """Someone who posted in an imported chat, stored like a participant who joined."""
+
+    handle: str
+    keys: tuple[str, frozenset[str]]
+    """The handle's main key and its look-alike keys (see `add_participant`)."""
+    joined_at: float
+    quote: str = "handle"
 
 
 @dataclass(frozen=True)
@@ -377,20 +413,32 @@ class Storage:
 
         `keys` is the handle's main key and all its look-alike keys.
         """
-        handle_key, look_alikes = keys
         try:
             async with self._transaction() as db:
-                await db.execute(
-                    "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (session_id, handle_key, handle, token_hash, now, quote),
-                )
-                await db.executemany(
-                    "INSERT INTO handle_keys (session_id, key, handle_key) VALUES (?, ?, ?)",
-                    [(session_id, key, handle_key) for key in sorted(look_alikes | {handle_key})],
-                )
+                await self._insert_participant(db, session_id, handle, keys, token_hash, now, quote)
         except sqlite3.IntegrityError:
             raise HandleTaken(handle) from None
+
+    async def _insert_participant(
+        self,
+        db: aiosqlite.Connection,
+        session_id: int,
+        handle: str,
+        keys: tuple[str, frozenset[str]],
+        token_hash: str,
+        now: float,
+        quote: str,
+    ) -> None:
+        handle_key, look_alikes = keys
+        await db.execute(
+            "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, handle_key, handle, token_hash, now, quote),
+        )
+        await db.executemany(
+            "INSERT INTO handle_keys (session_id, key, handle_key) VALUES (?, ?, ?)",
+            [(session_id, key, handle_key) for key in sorted(look_alikes | {handle_key})],
+        )
 
     async def participant_by_token(self, session_id: int, token_hash: str) -> Participant | None:
         row = await _one(
@@ -428,6 +476,87 @@ class Storage:
             {"id": session_id},
         )
         return Counts(*row)
+
+    # history across sessions
+
+    async def handles_seen_before(self, session_id: int) -> frozenset[str]:
+        """Handles of people who joined sessions with the same hashtag that started before this one."""
+        rows = await self._read.execute_fetchall(
+            "SELECT DISTINCT p.handle FROM participants p"
+            " JOIN sessions earlier ON earlier.id = p.session_id"
+            " JOIN sessions this ON this.id = ?"
+            " WHERE earlier.id != this.id"
+            " AND lower(json_extract(earlier.spec, '$.hashtag')) = lower(json_extract(this.spec, '$.hashtag'))"
+            " AND json_extract(earlier.spec, '$.starts_at') < json_extract(this.spec, '$.starts_at')"
+            " ORDER BY p.handle",
+            (session_id,),
+        )
+        return frozenset(row[0] for row in rows)
+
+    async def import_session(
+        self,
+        spec: SessionSpec,
+        guest_token_hash: str,
+        now: float,
+        events: Sequence[NewEvent],
+        participants: Sequence[ImportedParticipant],
+        token_hashes: Sequence[str],
+    ) -> int:
+        """Store a session with its whole log and its people in one transaction (an archive import)."""
+        try:
+            async with self._transaction() as db:
+                cursor = await db.execute(
+                    "INSERT INTO sessions (slug, spec, guest_token_hash, created_at) VALUES (?, ?, ?, ?)",
+                    (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
+                )
+                session_id = cursor.lastrowid or 0
+                for event in events:
+                    await db.execute(
+                        "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                        (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+                    )
+                    if event.message_key is not None:
+                        await self._insert_message(db, session_id, event)
+                for person, token in zip(participants, token_hashes, strict=True):
+                    await self._insert_participant(
+                        db, session_id, person.handle, person.keys, token, person.joined_at, person.quote
+                    )
+                return session_id
+        except sqlite3.IntegrityError:
+            raise SessionExists(spec.slug) from None
+
+    # recaps
+
+    async def add_recap(self, session_id: int, body_md: str, kind: str, author: str, now: float) -> int:
+        """Store a new version of a session's recap; returns its id."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO recaps (session_id, body_md, kind, author, created_at) VALUES (?, ?, ?, ?, ?)",
+                (session_id, body_md, kind, author, now),
+            )
+            return cursor.lastrowid or 0
+
+    async def add_first_recap(self, session_id: int, body_md: str, author: str, now: float) -> int | None:
+        """Store the generated first draft unless the session already has a recap; returns its id or None."""
+        async with self._transaction() as db:
+            if await _one(db, "SELECT 1 FROM recaps WHERE session_id = ? LIMIT 1", (session_id,)) is not None:
+                return None
+            cursor = await db.execute(
+                "INSERT INTO recaps (session_id, body_md, kind, author, created_at) VALUES (?, ?, 'generated', ?, ?)",
+                (session_id, body_md, author, now),
+            )
+            return cursor.lastrowid or 0
+
+    async def recaps(self, session_id: int) -> list[RecapVersion]:
+        """Every version of a session's recap, oldest first."""
+        rows = await self._read.execute_fetchall(
+            "SELECT id, session_id, body_md, kind, author, created_at FROM recaps WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [RecapVersion(*row) for row in rows]
+
+    async def has_recap(self, session_id: int) -> bool:
+        return await _one(self._read, "SELECT 1 FROM recaps WHERE session_id = ? LIMIT 1", (session_id,)) is not None
 
     async def integrity_ok(self) -> bool:
         (result,) = await _one(self._read, "PRAGMA integrity_check")

@@ -1,0 +1,68 @@
+"""GET /api/sessions/<slug>/transcript.{json,md,csv}: a session's transcript as it stands.
+
+Hidden posts and banned authors are left out unless the request asks for
+them (`?include_hidden=1`) with a moderator token in an `Authorization:
+Bearer` header. A token in the URL is refused outright: URLs end up in logs,
+histories and referrers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from host.access import is_moderator_token
+from host.rooms import Rooms
+from host.settings import Settings
+from host.storage import Storage
+from host.transcript_source import load_source
+from transcripts.export import FORMATS, MEDIA_TYPES, export
+from transcripts.transcript import build_transcript
+
+_TOKEN_PARAMS = ("token", "access_token", "moderator_token", "auth")
+
+
+async def session_transcript(request: Request) -> Response:
+    fmt = request.path_params["fmt"]
+    if fmt not in FORMATS:
+        return _error(404, "unknown_format", f"Transcripts come as {', '.join('.' + f for f in FORMATS)}.")
+    if any(name in request.query_params for name in _TOKEN_PARAMS):
+        return _error(
+            400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL."
+        )
+    include_hidden = request.query_params.get("include_hidden", "0")
+    if include_hidden not in ("0", "1", "true", "false"):
+        return _error(400, "bad_request", "include_hidden is 1 or 0.")
+    wants_hidden = include_hidden in ("1", "true")
+    if wants_hidden and not await _is_moderator(request):
+        return _error(
+            403, "moderator_only", "Hidden posts are for moderators: send a moderator token as a Bearer token."
+        )
+    rooms: Rooms = request.app.state.rooms
+    room = await rooms.get(request.path_params["slug"])
+    if room is None:
+        return _error(404, "unknown_session", "There is no session with that slug.")
+    storage: Storage = request.app.state.storage
+    stored = await storage.session(room.spec.slug)
+    if stored is None:
+        return _error(404, "unknown_session", "There is no session with that slug.")
+    source = await load_source(storage, stored)
+    # Projecting a long log is CPU work: a worker thread keeps live rooms responsive meanwhile.
+    body = await asyncio.to_thread(lambda: export(build_transcript(source, include_hidden=wants_hidden), fmt))
+    headers = {"Cache-Control": "no-store"} if wants_hidden else {}
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+async def _is_moderator(request: Request) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.casefold() != "bearer" or not token.strip():
+        return False
+    storage: Storage = request.app.state.storage
+    settings: Settings = request.app.state.settings
+    return await is_moderator_token(token.strip(), storage, settings)
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status)

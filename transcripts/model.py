@@ -1,0 +1,98 @@
+"""What the transcript and the recap are made from: a session, its log and its people.
+
+These are this package's own inputs, so it depends on nothing of the server's:
+the host reads its storage into them (`host/transcript_source.py`), and the
+archive import builds them from a CSV file.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+QUOTE_CHOICES = ("handle", "anonymous", "none")
+
+
+@dataclass(frozen=True)
+class GuestInfo:
+    """The session's guest."""
+
+    handle: str
+    name: str
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """The session as scheduled: what the recap's title, intro and headings say."""
+
+    slug: str
+    title: str
+    hashtag: str
+    guest: GuestInfo
+    questions: tuple[str, ...]
+    starts_at: float
+    format: str = ""
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One entry of the session's log, as stored: `data` holds the event's fields."""
+
+    seq: int
+    kind: str
+    at: float
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who joined the session with a handle."""
+
+    handle: str
+    quote: str = "handle"
+    """How the recap may quote them: handle, anonymous or none."""
+    joined_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """Everything a transcript and a recap are built from."""
+
+    session: SessionInfo
+    events: tuple[LogEvent, ...]
+    people: tuple[Person, ...] = ()
+    seen_before: frozenset[str] = field(default_factory=frozenset)
+    """Handle keys (`handle_key`) of people who joined earlier sessions with the same hashtag."""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def handle_key(handle: str) -> str:
+    """The form two handles are compared in: NFKC, then case folding (as the server does)."""
+    return unicodedata.normalize("NFKC", handle).casefold()
+
+
+def iso(ts: float | None) -> str | None:
+    """POSIX seconds as the wire's ISO 8601 UTC string with milliseconds."""
+    if ts is None:
+        return None
+    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str) -> float:
+    """An ISO 8601 string with an offset as POSIX seconds; raises ValueError otherwise."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone offset")
+    return moment.timestamp()
+
+
+def long_date(ts: float) -> str:
+    """“June 6, 2019”, in UTC."""
+    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    return f"{moment:%B} {moment.day}, {moment.year}"

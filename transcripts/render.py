@@ -1,0 +1,54 @@
+"""Markdown to a standalone HTML page: the recap as a reader sees it, with its activity chart.
+
+markdown-it-py is CommonMark-exact and lets raw HTML be switched off, so a
+writer's Markdown renders as the editor's preview shows it and nothing in a
+post can turn into markup. The page carries a Content-Security-Policy that
+allows no script at all: it is a document, not an app.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown_it import MarkdownIt
+
+from transcripts.chart import answers_chart
+from transcripts.recap import Recap
+
+STYLE = """
+body { font: 17px/1.6 Georgia, serif; max-width: 44rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+h1 { font-size: 2rem; line-height: 1.2; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
+blockquote { margin: 0.8rem 0; padding: 0.2rem 1rem; border-left: 4px solid #3b82c4; background: #f5f8fb; }
+a { color: #1d5f99; } figure { margin: 2rem 0; } figcaption { font-size: 0.9rem; color: #555; }
+svg { max-width: 100%; height: auto; }
+""".strip()
+
+
+def markdown_to_html(markdown: str) -> str:
+    """CommonMark to an HTML fragment, with raw HTML shown as text."""
+    return str(MarkdownIt("commonmark", {"html": False}).render(markdown))
+
+
+def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:
+    """A whole HTML document around the rendered Markdown, with the chart (an <svg>) after it."""
+    figure = ""
+    if chart:
+        figure = (
+            f'<figure class="activity">\n{chart}\n'
+            "<figcaption>Answers per minute; the dashed lines mark each question’s drop.</figcaption>\n</figure>\n"
+        )
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+        "img-src https: data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<article>\n"
+        f"{markdown_to_html(markdown)}{figure}</article>\n</body>\n</html>\n"
+    )
+
+
+def recap_page(recap: Recap) -> str:
+    """The recap as an HTML page with its chart of answers per minute."""
+    chart = answers_chart(recap.activity) if recap.activity is not None else None
+    return render_page(recap.markdown, title=recap.session.title, chart=chart)
