@@ -14,6 +14,7 @@ import { Outbox } from "./outbox.js";
 import { Pinned } from "./pinned.js";
 import { PreparePanel } from "./prepare.js";
 import { Saved } from "./saved.js";
+import { setServerNow } from "./times.js";
 
 const RECAP_CHECK_MS = 60000;
 const SEQ_SAVE_MS = 500;
@@ -134,6 +135,7 @@ function onStatus(status) {
 }
 
 function onWelcome(frame) {
+  if (frame.now) setServerNow(frame.now); // countdowns on the server's clock, whatever this one says
   page.welcomeSeq = frame.seq;
   page.joining = null;
   if (frame.token) saved.set({ token: frame.token });
