@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from host.access import Admission, admit
 from host.audience import view_for
+from host.clock import iso
 from host.gate import ConnectionCount, client_address, origin_allowed
 from host.fanout import Outbox
 from host.identity import Identity
@@ -104,7 +105,7 @@ async def _serve(
     head = room.head
     room.hub.join(outbox)  # from here on, every event after `head` is queued for us
     try:
-        await websocket.send_text(_welcome(room, admission, head))
+        await websocket.send_text(_welcome(room, admission, head, settings.clock.now()))
         await _replay(websocket, room, storage, who, since=min(hello.since, head), until=head)
         sender = outbox.start()
         receiver = asyncio.ensure_future(_receive_frames(websocket, room, settings, admission, outbox))
@@ -202,7 +203,7 @@ async def _receive_text(websocket: WebSocket) -> str:
     return text
 
 
-def _welcome(room: Room, admission: Admission, head: int) -> str:
+def _welcome(room: Room, admission: Admission, head: int, now: float) -> str:
     who = admission.identity
     frame: dict[str, Any] = {
         "type": "welcome",
@@ -211,6 +212,7 @@ def _welcome(room: Room, admission: Admission, head: int) -> str:
         "you": {"handle": who.handle or None, "role": who.role},
         "token": admission.token,
         "seq": head,
+        "now": iso(now),  # the server's time, so a client whose own clock is off still counts down right
     }
     return encode(frame)
 

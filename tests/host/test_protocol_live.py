@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from contextlib import AsyncExitStack
 
+from host.clock import iso
 from host.storage import Storage
-from tests.conftest import Harness, add_session, make_spec
+from tests.conftest import T0, Harness, add_session, make_spec
 
 
 async def open_live_session(harness: Harness, **spec_args: object) -> str:
@@ -31,6 +32,16 @@ async def test_welcome_describes_the_session_and_the_joiner(harness: Harness) ->
     assert isinstance(welcome["token"], str) and len(welcome["token"]) >= 24
     assert welcome["seq"] == 2  # `start` from scheduled wrote Q1's question and state events
     assert session["next_at"] is not None
+
+
+async def test_welcome_tells_the_servers_time(harness: Harness) -> None:
+    """The welcome's `now` is the server's clock at that moment, so a page can correct a visitor's wrong clock."""
+    await open_live_session(harness)
+    async with harness.client(role="viewer") as viewer:
+        assert viewer.welcome["now"] == iso(harness.clock.now())
+    harness.clock.advance(42.5)
+    async with harness.participant("ana") as ana:
+        assert ana.welcome["now"] == iso(T0 + 42.5) == "2026-12-03T16:00:42.500Z"
 
 
 async def test_a_post_is_acked_to_its_author_and_fanned_out_to_fifty_clients(harness: Harness) -> None:

@@ -2,8 +2,11 @@
 
 The tests of a module share one event loop (loop_scope="module") so the one
 browser serves them all; `harness` is the shared real server, started in that
-loop. Every page's clock is set to the server's ManualClock, so countdowns
-read the same time the scheduler does.
+loop. Every page's clock stands still at a time of its own, half a year from
+the server's ManualClock: a page counts down on the server's time, which its
+welcome says (`now`), so every countdown a test reads also proves that
+correction. `People.advance` moves the server's clock and the pages' by the
+same step.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 PHONE: ViewportSize = {"width": 360, "height": 740}
 LAPTOP: ViewportSize = {"width": 1100, "height": 900}
+VISITORS_CLOCK = datetime(2026, 6, 1, 8, 0, 0, tzinfo=timezone.utc)
+"""Where every page's own clock starts: wrong by half a year (the server's starts on 2026-12-03)."""
 
 expect.set_options(timeout=5_000)
 
@@ -81,6 +86,8 @@ class People:
     """Uncaught script errors and CSP violations."""
     sent: dict[Page, list[dict[str, Any]]] = field(default_factory=dict)
     """Every frame each page sent on its websockets, in order."""
+    visitors_clock: datetime = VISITORS_CLOCK
+    """The time every page's clock shows, frozen so countdowns only move when a test moves them."""
 
     async def page(self, path: str = "/s/chat", *, viewport: ViewportSize = LAPTOP, **context: Any) -> Page:
         browser_context = await self.browser.new_context(viewport=viewport, **context)
@@ -91,19 +98,17 @@ class People:
         page.on("console", lambda message: self._console(message.type, message.text))
         sent = self.sent[page] = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))))
-        await page.clock.set_fixed_time(self._now())
+        await page.clock.set_fixed_time(self.visitors_clock)
         self.pages.append(page)
         await page.goto(self.harness.server.url + path)
         return page
 
     async def advance(self, seconds: float) -> None:
-        """Move the server's clock and every page's clock together."""
+        """Move the server's clock and every page's clock by the same step."""
         self.harness.clock.advance(seconds)
+        self.visitors_clock += timedelta(seconds=seconds)
         for page in self.pages:
-            await page.clock.set_fixed_time(self._now())
-
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.harness.clock.now(), tz=timezone.utc)
+            await page.clock.set_fixed_time(self.visitors_clock)
 
     async def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)

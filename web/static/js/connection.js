@@ -4,13 +4,16 @@
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 20000;
+// Errors after which the server closes and would refuse the same identity
+// again: coming back would only loop (see docs/protocol.md, "closes").
+const FINAL_CODES = new Set(["banned"]);
 
 export class Connection {
   /**
    * handlers: hello() → the hello frame to send now; welcome(frame); event(frame);
    * ack(frame); error(frame) for an answer after the welcome; refused(frame) when
    * the server turned the hello down (no retry: the page decides what next);
-   * status("connecting" | "open" | "down").
+   * status("connecting" | "open" | "down" | "closed"); "closed" is for good: no retry follows.
    */
   constructor(url, handlers) {
     this.url = url;
@@ -75,7 +78,10 @@ export class Connection {
       if (ws !== this.ws) return; // replaced on purpose
       this.ws = null;
       this.welcomed = false;
-      if (this.refusal) return;
+      if (this.refusal) {
+        this.handlers.status("closed");
+        return;
+      }
       this.handlers.status("down");
       this._schedule();
     });
@@ -110,6 +116,7 @@ export class Connection {
         break;
       case "error":
         if (this.welcomed) {
+          if (FINAL_CODES.has(frame.code)) this.refusal = true; // the close that follows is for good
           this.handlers.error(frame);
         } else {
           // Before the welcome every error closes the connection: retrying the same hello is pointless.

@@ -1,7 +1,7 @@
 // The feed: every visible message, by question (the guest's answers first)
 // or in time order, newest first; replies threaded under their parent (oldest
 // first); likes, reply and report buttons; moderation outcomes (hidden, held,
-// approved, refiled, banned).
+// approved, refiled).
 
 import { el, fill } from "./elements.js";
 import { localTime } from "./times.js";
@@ -29,7 +29,6 @@ export class Feed {
     this.view = "question";
     this.me = null;
     this.canAct = false;
-    this.banned = new Set();
     this.unseenAfter = Infinity;
     this._layout();
   }
@@ -52,7 +51,7 @@ export class Feed {
 
   isVisible(seq) {
     const record = this.posts.get(seq);
-    return Boolean(record) && !this._removed(record) && !record.held;
+    return Boolean(record) && !record.hidden && !record.held;
   }
 
   question(number, text) {
@@ -60,11 +59,13 @@ export class Feed {
     fill(group.heading, el("span", { class: "q-label", text: `Q${number}` }), " ", text || "");
   }
 
-  message(message, { held = false } = {}) {
+  /** held: only its author (and moderators) see it, waiting for review; reason: the server's why. */
+  message(message, { held = false, reason = null } = {}) {
     const existing = this.posts.get(message.seq);
     if (existing) {
       existing.message = message;
       existing.held = held;
+      existing.heldReason = reason;
       this._draw(existing);
       return existing;
     }
@@ -75,7 +76,9 @@ export class Feed {
       likes: 0,
       liked: false,
       hidden: false,
+      hiddenReason: null,
       held,
+      heldReason: reason,
       likeButton: null,
     };
     this.posts.set(message.seq, record);
@@ -92,9 +95,14 @@ export class Feed {
     this._drawLikes(record);
   }
 
-  hide(target) {
+  /**
+   * A moderator (or the word filter) hid a post. `reason` is null for everyone
+   * but its author: they alone still see it, marked, with the server's reason.
+   */
+  hide(target, reason = null) {
     this._update(target, (record) => {
       record.hidden = true;
+      record.hiddenReason = reason;
     });
   }
 
@@ -102,18 +110,9 @@ export class Feed {
     if (!this.posts.has(target) && message) this.message(message);
     this._update(target, (record) => {
       record.hidden = false;
+      record.hiddenReason = null;
       if (message) record.message = message;
     });
-  }
-
-  ban(handle) {
-    this.banned.add(handleKey(handle));
-    this._redrawAuthor(handle);
-  }
-
-  unban(handle) {
-    this.banned.delete(handleKey(handle));
-    this._redrawAuthor(handle);
   }
 
   refile(target, question) {
@@ -144,16 +143,6 @@ export class Feed {
     this._draw(record);
   }
 
-  _redrawAuthor(handle) {
-    for (const record of this.posts.values()) {
-      if (sameHandle(record.message.author, handle)) this._draw(record);
-    }
-  }
-
-  _removed(record) {
-    return record.hidden || this.banned.has(handleKey(record.message.author));
-  }
-
   _draw(record) {
     const message = record.message;
     const mine = sameHandle(message.author, this.me);
@@ -162,9 +151,10 @@ export class Feed {
     if (message.role === "moderator") classes.push("host");
     if (mine) classes.push("mine");
     if (record.held) classes.push("held");
+    else if (record.hidden) classes.push("hidden-for-others");
     else if (message.seq > this.unseenAfter) classes.push("unseen"); // new since your last visit
     record.likeButton = null;
-    if (this._removed(record)) {
+    if (record.hidden && record.hiddenReason === null) {
       record.node.className = "post removed";
       fill(record.node, el("p", { class: "removed-note", text: "Removed by a moderator" }), record.replies);
       return;
@@ -181,7 +171,11 @@ export class Feed {
     );
     const parts = [head, el("p", { class: "body", text: message.body })];
     if (record.held) {
-      parts.push(el("p", { class: "held-note", text: "Waiting for a moderator's review: only you can see it." }));
+      const why = record.heldReason ? ` Reason: ${record.heldReason}.` : "";
+      parts.push(el("p", { class: "held-note", text: `Held for review: only you can see it until a moderator approves it.${why}` }));
+    } else if (record.hidden) {
+      const why = record.hiddenReason ? ` Reason: ${record.hiddenReason}.` : "";
+      parts.push(el("p", { class: "held-note", text: `Hidden from everyone but you.${why}` }));
     } else {
       parts.push(this._actions(record, mine));
     }

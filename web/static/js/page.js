@@ -8,12 +8,13 @@ import { Composer, drawOutbox } from "./compose.js";
 import { Connection } from "./connection.js";
 import { byId, el, fill } from "./elements.js";
 import { Feed } from "./feed.js";
-import { showModeration } from "./moderation.js";
+import { drawSettings, refusalText, showModeration, showRefusal } from "./moderation.js";
 import { Notices } from "./notices.js";
 import { Outbox } from "./outbox.js";
 import { Pinned } from "./pinned.js";
 import { PreparePanel } from "./prepare.js";
 import { Saved } from "./saved.js";
+import { setServerNow } from "./times.js";
 
 const RECAP_CHECK_MS = 60000;
 const SEQ_SAVE_MS = 500;
@@ -33,6 +34,7 @@ const page = {
   reports: new Set(),
   checkingRecap: false,
   aboutClosed: false,
+  removed: false, // banned: the server closed this connection for good
 };
 
 const notices = new Notices(byId("notices"));
@@ -113,7 +115,8 @@ function onRefused(frame) {
     saved.set({ token: null });
     notices.show("identity", frame.message, "error");
   } else {
-    notices.show("identity", frame.message, "error");
+    if (frame.code === "banned") page.removed = true;
+    notices.show(frame.code === "banned" ? "ban" : "identity", frame.message, "error");
     return; // nothing else to try: the same hello would be refused again
   }
   connection.restart();
@@ -125,6 +128,9 @@ function onStatus(status) {
   const banner = byId("connection");
   if (status === "open") {
     banner.hidden = true;
+  } else if (status === "closed") {
+    banner.textContent = "Disconnected: this page no longer follows the session.";
+    banner.hidden = false;
   } else if (status === "down") {
     banner.textContent = outbox.items.length
       ? "Connection lost. Reconnecting… Your posts wait here and go out when it is back."
@@ -134,6 +140,7 @@ function onStatus(status) {
 }
 
 function onWelcome(frame) {
+  if (frame.now) setServerNow(frame.now); // countdowns on the server's clock, whatever this one says
   page.welcomeSeq = frame.seq;
   page.joining = null;
   if (frame.token) saved.set({ token: frame.token });
@@ -145,6 +152,10 @@ function onWelcome(frame) {
       page.questions.set(question.number, question.text);
       feed.question(question.number, question.text);
     }
+  }
+  if (session.moderation) {
+    drawSettings(session.moderation);
+    pinned.feature(session.moderation.featured);
   }
   drawSession(session);
   drawIdentity();
@@ -174,6 +185,7 @@ function onEvent(frame) {
       break;
     case "message":
       feed.message(frame.message);
+      pinned.changed(frame.message.seq);
       break;
     case "reaction":
       feed.reaction(frame);
@@ -185,7 +197,7 @@ function onEvent(frame) {
       prepare.unprepared(frame.target);
       break;
     default:
-      // Reports and dismissals go to moderators only; other kinds this page does not show.
+      // What moderators decided (moderation.js); report, dismiss, ban and unban go to moderators only.
       showModeration(frame, { feed, pinned, notices, me: page.me.handle, live });
   }
 }
@@ -198,13 +210,18 @@ function onAck(frame) {
 }
 
 function onError(frame) {
-  const tone = ["muted", "slow_mode", "banned"].includes(frame.code) ? "warn" : "error";
-  if (frame.cid && outbox.has(frame.cid)) {
-    outbox.refused(frame.cid, frame.message);
-  } else {
-    page.reports.delete(frame.cid);
+  if (frame.cid && page.reports.delete(frame.cid)) {
+    // already_reported is an answer, not a failure: the moderators have it.
+    notices.show("report", frame.message, frame.code === "already_reported" ? "info" : "error");
+    return;
   }
-  notices.show(frame.code === "muted" ? "mute" : "error", frame.message, tone);
+  if (frame.cid && outbox.has(frame.cid)) outbox.refused(frame.cid, refusalText(frame));
+  if (frame.code === "banned") {
+    page.removed = true; // the connection closes for good after this (connection.js)
+    feed.setMe(page.me.handle, false); // no buttons that could only fail
+    drawState();
+  }
+  showRefusal(frame, notices);
 }
 
 // actions
@@ -257,8 +274,8 @@ function drawState() {
   composer.setQuestions(opened, session.question);
   const open = OPEN_STATES.has(session.state);
   const joined = page.me.role === "participant" || page.me.role === "guest";
-  composer.show(joined && open);
-  byId("join").hidden = joined || session.state === "ended";
+  composer.show(joined && open && !page.removed);
+  byId("join").hidden = joined || page.removed || session.state === "ended";
   prepare.show(page.me.role === "guest" && session.state !== "ended");
   if (session.state === "live" && !page.aboutClosed) {
     page.aboutClosed = true; // once, so a reader who opens it again keeps it open

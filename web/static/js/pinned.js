@@ -20,6 +20,11 @@ export class Pinned {
     this.draw();
   }
 
+  /** A message arrived or changed: redraw if it is the featured one (it may come after the welcome named it). */
+  changed(seq) {
+    if (seq === this.featured) this.draw();
+  }
+
   draw() {
     const parts = [];
     const record = this.featured != null && this.feed.isVisible(this.featured) ? this.feed.get(this.featured) : null;

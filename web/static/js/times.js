@@ -1,4 +1,4 @@
-// Times shown in the visitor's own time zone and language; countdowns.
+// Times shown in the visitor's own time zone and language; countdowns on the server's clock.
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
   weekday: "short",
@@ -21,9 +21,24 @@ export function localTime(iso) {
   return clockTime.format(new Date(iso));
 }
 
-/** Milliseconds from now until `iso` (negative once past). */
+// The server's clock minus this browser's, from the last welcome: a visitor's
+// clock that is minutes (or a time zone setting) off must not move countdowns.
+let serverOffset = 0;
+
+/** Take the server's time from a welcome (`now`), to count down on the server's clock. */
+export function setServerNow(iso) {
+  const server = Date.parse(iso);
+  if (!Number.isNaN(server)) serverOffset = server - Date.now();
+}
+
+/** The server's time now, in milliseconds, as far as this browser can tell. */
+export function serverNow() {
+  return Date.now() + serverOffset;
+}
+
+/** Milliseconds from now (on the server's clock) until `iso`; negative once past. */
 export function until(iso) {
-  return new Date(iso).getTime() - Date.now();
+  return new Date(iso).getTime() - serverNow();
 }
 
 /** A duration as "4:05", "1:02:03" or "3 days 4 h"; never negative. */
