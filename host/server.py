@@ -64,6 +64,9 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
         # Compression costs CPU and ~100 KiB per connection; chat frames are small.
         ws_per_message_deflate=False,
+        # A client that stopped reading (or was suspended) is found by its missing pong and closed.
+        ws_ping_interval=settings.ping_interval,
+        ws_ping_timeout=settings.ping_timeout,
         lifespan="on",
         # Only a configured reverse proxy may say who the client is (X-Forwarded-For).
         proxy_headers=bool(settings.trusted_proxies),

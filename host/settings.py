@@ -58,6 +58,10 @@ class Settings:
     """Open websockets allowed per client address, 0 for no cap (env HASHTALK_MAX_PER_ADDRESS)."""
     trusted_proxies: str = ""
     """Addresses of reverse proxies whose X-Forwarded-For is believed (env HASHTALK_TRUSTED_PROXIES, comma-separated)."""
+    ping_interval: float = 20.0
+    """Seconds between the server's pings on each websocket (env HASHTALK_PING_INTERVAL)."""
+    ping_timeout: float = 20.0
+    """A connection that does not answer a ping within this long is closed (env HASHTALK_PING_TIMEOUT)."""
     max_links: int = 2
     """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
@@ -82,6 +86,8 @@ class Settings:
             "max_per_address": ("HASHTALK_MAX_PER_ADDRESS", int),
             "trusted_proxies": ("HASHTALK_TRUSTED_PROXIES", str),
             "max_links": ("HASHTALK_MAX_LINKS", int),
+            "ping_interval": ("HASHTALK_PING_INTERVAL", float),
+            "ping_timeout": ("HASHTALK_PING_TIMEOUT", float),
         }
         limits = {
             "rate_posts": ("HASHTALK_RATE_POSTS", int),

@@ -8,7 +8,6 @@ import shlex
 import sys
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import MODERATOR_TOKEN, Harness, add_session, make_spec
 
