@@ -1,4 +1,4 @@
-"""The browser side's routes: the session list, a session's page, calendar files and static files.
+"""The browser side's routes: the session list, a session's page, the published recap, calendar files, static files.
 
 The pages are static: what they show comes from the API and the websocket,
 like any other client. The routes only check that a session exists, so a
@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from host.rooms import Rooms
 from host.settings import Settings
 from web.calendar import calendar
+from web.recap_pages import ROUTES as RECAP_ROUTES
 
 STATIC = Path(__file__).parent / "static"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -69,5 +70,6 @@ ROUTES: list[BaseRoute] = [
     # Before /s/{slug}: a slug never holds a dot, so "x.ics" is always the calendar.
     Route("/s/{slug}.ics", session_calendar),
     Route("/s/{slug}", session_page),
+    *RECAP_ROUTES,
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
