@@ -49,36 +49,32 @@ ROUTES = (
 )
 
 
-async def test_without_the_writer_token_every_call_is_401_and_shows_nothing(harness: Harness, writer: httpx.AsyncClient) -> None:
-    """No token, a wrong one or another session's: every editor route answers 401 with no recap text, and changes nothing."""
+async def test_only_the_writer_token_opens_the_recap(harness: Harness, writer: httpx.AsyncClient) -> None:
+    """No token, a wrong one or another session's: every editor route is 401 with no recap text and changes nothing;
+    a token in the URL is a 400 (URLs end up in logs); a moderator's token works like a writer's."""
     await add_session(harness.db_path, make_spec("other"))
+    moderator = {"Authorization": f"Bearer {MODERATOR_TOKEN}"}
     async with httpx.AsyncClient(base_url=harness.server.url) as http:
-        other = (await http.post("/api/sessions/other/writer-token", headers={"Authorization": f"Bearer {MODERATOR_TOKEN}"})).json()
-        draft = (await writer.get("/api/sessions/chat/recap/versions/1")).json()["body_md"]
-        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Bearer {other['writer_token']}"},
-                        {"Authorization": "Basic abc"}):
+        other = (await http.post("/api/sessions/other/writer-token", headers=moderator)).json()["writer_token"]
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Bearer {other}"}):
             for method, path, body in ROUTES:
                 response = await http.request(method, f"/api/sessions/chat/recap{path}", json=body, headers=headers)
                 assert response.status_code == 401, (headers, path, response.text)
                 assert response.json()["code"] == "bad_token" and "Gene" not in response.text
-    assert (await writer.get("/api/sessions/chat/recap/versions")).json()["versions"][0]["id"] == 1
-    assert "Gene Petrov" in draft
-
-
-async def test_a_token_in_the_url_is_refused_and_a_moderator_may_edit(harness: Harness, writer: httpx.AsyncClient) -> None:
-    """?token=… is a 400 (URLs end up in logs); a moderator's token works like a writer's; an unknown slug is a 404."""
-    token = writer.headers["authorization"].split()[1]
-    async with httpx.AsyncClient(base_url=harness.server.url) as http:
+        token = writer.headers["authorization"].split()[1]
         refused = await http.get(f"/api/sessions/chat/recap/versions?token={token}")
         assert refused.status_code == 400 and refused.json()["code"] == "token_in_url"
-        moderator = await http.get("/api/sessions/chat/recap/versions", headers={"Authorization": f"Bearer {MODERATOR_TOKEN}"})
-        assert moderator.status_code == 200 and moderator.json()["head"] == 1
+        as_moderator = await http.get("/api/sessions/chat/recap/versions", headers=moderator)
+        assert as_moderator.status_code == 200 and as_moderator.json()["head"] == 1
+        assert (await http.post("/api/sessions/chat/writer-token")).status_code == 401
     missing = await writer.get("/api/sessions/nope/recap/versions")
     assert missing.status_code == 404 and missing.json()["code"] == "unknown_session"
+    assert [v["id"] for v in (await writer.get("/api/sessions/chat/recap/versions")).json()["versions"]] == [1]
 
 
 async def test_saves_are_versions_and_a_stale_base_is_a_conflict_with_both_texts(writer: httpx.AsyncClient) -> None:
-    """A save on the latest version is stored; one based on an older version gets 409 with their text and yours."""
+    """A save on the latest version is stored; one based on an older version gets 409 with their text and yours;
+    a writer's autosaves replace each other until a kept save or another writer's starts a new version."""
     first = await save(writer, 1, "# Ana's edit\n")
     assert first.status_code == 201 and first.json()["version"]["kind"] == "edited"
     ana = first.json()["version"]["id"]
@@ -94,10 +90,7 @@ async def test_saves_are_versions_and_a_stale_base_is_a_conflict_with_both_texts
     assert [(v["kind"], v["author"]) for v in listing["versions"]] == [("edited", "Bo"), ("edited", "Ana"), ("generated", "hashtalk")]
     assert listing["versions"][0]["created_at"].endswith("Z")
 
-
-async def test_autosaves_fold_until_another_writer_or_a_kept_version(writer: httpx.AsyncClient) -> None:
-    """A writer's autosaves replace each other; a kept save, or another writer's, starts a new version."""
-    one = (await save(writer, 1, "a", autosave=True)).json()
+    one = (await save(writer, await head(writer), "a", autosave=True)).json()
     two = (await save(writer, one["version"]["id"], "ab", autosave=True)).json()
     assert two["replaced"] == one["version"]["id"]
     kept = (await save(writer, two["version"]["id"], "abc", autosave=False)).json()
@@ -105,21 +98,8 @@ async def test_autosaves_fold_until_another_writer_or_a_kept_version(writer: htt
     three = (await save(writer, kept["version"]["id"], "abcd", autosave=True)).json()
     other = (await save(writer, three["version"]["id"], "abcde", author="Bo", autosave=True)).json()
     assert three["replaced"] is None and other["replaced"] is None
-    texts = [v["id"] for v in (await writer.get("/api/sessions/chat/recap/versions")).json()["versions"]]
-    assert texts == [other["version"]["id"], three["version"]["id"], kept["version"]["id"], two["version"]["id"], 1]
-
-
-async def test_regenerate_adds_a_generated_version_and_keeps_the_edited_one(writer: httpx.AsyncClient) -> None:
-    """Regenerate stores a new generated draft from the transcript; the writer's edit is still there, unchanged."""
-    edited = (await save(writer, 1, "# My careful edit\n")).json()["version"]["id"]
-    answer = await writer.post("/api/sessions/chat/recap/regenerate", json={"author": "Ana"})
-    assert answer.status_code == 201
-    fresh = answer.json()["version"]
-    assert fresh["kind"] == "generated" and fresh["author"] == "Ana" and fresh["id"] > edited
-    assert "## Q1: What makes a community more than an audience?" in fresh["body_md"]
-    kept = (await writer.get(f"/api/sessions/chat/recap/versions/{edited}")).json()
-    assert kept["body_md"] == "# My careful edit\n" and kept["kind"] == "edited"
-    assert await head(writer) == fresh["id"]
+    ids = [v["id"] for v in (await writer.get("/api/sessions/chat/recap/versions")).json()["versions"]]
+    assert ids[:4] == [other["version"]["id"], three["version"]["id"], kept["version"]["id"], two["version"]["id"]]
 
 
 async def test_regenerate_waits_for_the_end_of_the_session(harness: Harness) -> None:
@@ -131,8 +111,9 @@ async def test_regenerate_waits_for_the_end_of_the_session(harness: Harness) -> 
         assert (await http.get("/api/sessions/chat/recap/versions")).json()["versions"] == []
 
 
-async def test_restore_and_diff(writer: httpx.AsyncClient) -> None:
-    """Restore copies an old version into a new one; the diff lists the lines removed and added, folding the rest."""
+async def test_diff_restore_and_regenerate_only_ever_add_versions(writer: httpx.AsyncClient) -> None:
+    """The diff lists the lines removed and added, folding the rest; restore copies an old version into a new one;
+    regenerate stores a new generated draft from the transcript and the writer's edit stays, unchanged."""
     draft = (await writer.get("/api/sessions/chat/recap/versions/1")).json()["body_md"]
     changed = draft.replace("## Q1:", "## Question 1:")
     edited = (await save(writer, 1, changed)).json()["version"]["id"]
@@ -145,19 +126,20 @@ async def test_restore_and_diff(writer: httpx.AsyncClient) -> None:
     assert restored.json()["version"]["body_md"] == draft and restored.json()["version"]["kind"] == "edited"
     assert (await writer.get(f"/api/sessions/chat/recap/diff?from=1&to={restored.json()['version']['id']}")).json()["rows"] == []
 
+    edited = (await save(writer, await head(writer), "# My careful edit\n")).json()["version"]["id"]
+    answer = await writer.post("/api/sessions/chat/recap/regenerate", json={"author": "Ana"})
+    assert answer.status_code == 201
+    fresh = answer.json()["version"]
+    assert fresh["kind"] == "generated" and fresh["author"] == "Ana" and fresh["id"] > edited
+    assert "## Q1: What makes a community more than an audience?" in fresh["body_md"]
+    kept = (await writer.get(f"/api/sessions/chat/recap/versions/{edited}")).json()
+    assert kept["body_md"] == "# My careful edit\n" and kept["kind"] == "edited"
+    assert await head(writer) == fresh["id"]
 
-async def test_the_preview_never_carries_script_handlers_or_script_links(writer: httpx.AsyncClient) -> None:
-    """<script>, an onerror attribute and javascript:/data: links come back as text, never as markup; web links stay."""
-    html = (await writer.post("/api/sessions/chat/recap/preview", json={"body_md": HOSTILE})).json()["html"]
-    assert "<script" not in html.lower() and "&lt;script&gt;" in html
-    assert not re.search(r"<[^>]+\son\w+\s*=", html, re.IGNORECASE)
-    assert "javascript:" not in "".join(re.findall(r'(?:href|src)="([^"]*)"', html)).lower()
-    assert 'href="data:' not in html and 'src="data:' not in html
-    assert '<a href="https://example.org/a?b=1&amp;c=2">fine</a>' in html
 
-
-async def test_bad_input_gets_a_clear_error_and_changes_nothing(writer: httpx.AsyncClient) -> None:
-    """Broken JSON, a missing or odd author, a wrong base, a huge body, an unknown version: each a sentence, no version."""
+async def test_bad_input_is_refused_and_the_preview_is_only_text(writer: httpx.AsyncClient) -> None:
+    """Broken JSON, a missing or odd author, a wrong base, a huge body, an unknown version: each a sentence, no version.
+    The preview turns <script>, onerror and javascript:/data: links into text, never markup; web links stay."""
     url = "/api/sessions/chat/recap/versions"
     cases = [
         (await writer.post(url, content=b"{nope"), 400, "bad_json"),
@@ -179,6 +161,13 @@ async def test_bad_input_gets_a_clear_error_and_changes_nothing(writer: httpx.As
         assert (response.status_code, response.json()["code"]) == (status, code), response.text
         assert response.json()["message"]
     assert await head(writer) == 1
+
+    html = (await writer.post("/api/sessions/chat/recap/preview", json={"body_md": HOSTILE})).json()["html"]
+    assert "<script" not in html.lower() and "&lt;script&gt;" in html
+    assert not re.search(r"<[^>]+\son\w+\s*=", html, re.IGNORECASE)
+    assert "javascript:" not in "".join(re.findall(r'(?:href|src)="([^"]*)"', html)).lower()
+    assert 'href="data:' not in html and 'src="data:' not in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2">fine</a>' in html
 
 
 async def test_quotes_follow_each_persons_choice(harness: Harness) -> None:
