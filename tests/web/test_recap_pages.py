@@ -35,7 +35,8 @@ async def publish(writer: httpx.AsyncClient, text: str, author: str = "Ana") -> 
 
 
 async def test_nothing_is_public_before_publishing(harness: Harness, writer: httpx.AsyncClient) -> None:
-    """Until a version is published: the page, both downloads and the feed hold nothing, and recap_url is null."""
+    """Until a version is published: the page, both downloads and the feed hold nothing, and recap_url is null;
+    the editor's page is served to anyone, without a word of the recap."""
     async with httpx.AsyncClient(base_url=harness.server.url) as http:
         page = await http.get("/s/chat/recap")
         assert page.status_code == 404 and "No recap yet" in page.text and "Gene" not in page.text
@@ -45,6 +46,12 @@ async def test_nothing_is_public_before_publishing(harness: Harness, writer: htt
         feed = ElementTree.fromstring((await http.get("/recaps.atom")).text)
         assert feed.findall(f"{ATOM}entry") == []
         assert (await http.get("/api/sessions/chat")).json()["recap_url"] is None
+        # The editor's page is a shell: it holds nothing of the recap until the API takes its token.
+        shell = await http.get("/s/chat/recap/edit")
+        assert shell.status_code == 200 and "Gene" not in shell.text and "This link is not valid" in shell.text
+        assert shell.headers["content-security-policy"] == RECAP_CONTENT_SECURITY_POLICY
+        assert shell.headers["cache-control"] == "no-store"
+        assert (await http.get("/s/nope/recap/edit")).status_code == 404
 
 
 async def test_a_published_recap_is_a_page_two_downloads_and_a_feed_entry(harness: Harness, writer: httpx.AsyncClient) -> None:
