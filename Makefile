@@ -19,7 +19,7 @@ test: $(STAMP) $(CHROMIUM) $(TMUX)
 
 # The README's pictures of the page, taken by its tests.
 screenshots: $(STAMP) $(CHROMIUM)
-	HASHTALK_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/web/test_page_screens.py
+	HASHTALK_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/web/test_page_screens.py tests/web/test_recap_editor.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 
 from host.audience import view_for
 from host.clock import iso
+from host.recap_api import public_recap_url
 from host.room import Room
 from host.rooms import Rooms
 from host.settings import Settings
@@ -31,14 +32,15 @@ async def show_session(request: Request) -> JSONResponse:
     if room is None:
         return _unknown_session()
     settings: Settings = request.app.state.settings
+    storage: Storage = request.app.state.storage
+    published = await storage.published_recap(room.id)
     return JSONResponse(
         {
             **room.snapshot("viewer"),
             "seq": room.head,
             **(await _counts(request, room)),
             "max_post_chars": settings.max_post_chars,
-            # No recap can be published yet; the recap's publishing fills this in.
-            "recap_url": None,
+            "recap_url": public_recap_url(request, room.spec.slug) if published is not None else None,
         }
     )
 

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
-from host import api, session_api, transcript_api
+from host import api, recap_api, session_api, transcript_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
 from host.recap_drafts import RecapDrafts
@@ -58,6 +58,16 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/sessions/{slug}/definition", session_api.session_definition),
         Route("/api/sessions/{slug}/events", api.session_events),
         Route("/api/sessions/{slug}/transcript.{fmt}", transcript_api.session_transcript),
+        Route("/api/sessions/{slug}/writer-token", session_api.issue_writer_link, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/versions", recap_api.list_versions, methods=["GET"]),
+        Route("/api/sessions/{slug}/recap/versions", recap_api.save_version, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/versions/{version}", recap_api.get_version, methods=["GET"]),
+        Route("/api/sessions/{slug}/recap/versions/{version}/restore", recap_api.restore_version, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/regenerate", recap_api.regenerate, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/publish", recap_api.publish, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/preview", recap_api.preview, methods=["POST"]),
+        Route("/api/sessions/{slug}/recap/diff", recap_api.diff, methods=["GET"]),
+        Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
         WebSocketRoute("/ws/{slug}", session_socket),
         *WEB_ROUTES,
     ]

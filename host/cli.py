@@ -21,6 +21,7 @@ from host.sessionfile import SessionFileError, load_session_file
 from host.settings import Settings, default_db_path
 from host.storage import SessionExists, Storage, StoredEvent
 from host.tokens import new_token, token_hash
+from host.writer_links import issue_writer_token, writer_link
 
 T = TypeVar("T")
 
@@ -185,30 +186,40 @@ def session_modlog(slug: str, db_path: Path | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["moderator", "guest"]), default="moderator")
+@click.argument("kind", type=click.Choice(["moderator", "guest", "writer"]), default="moderator")
 @click.argument("slug", required=False)
+@click.option("--replace", is_flag=True, help="writer: the session's earlier writer links stop working.")
 @db_option
 @url_option
-def token(kind: str, slug: str | None, db_path: Path | None, url: str | None) -> None:
-    """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link.
+def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url: str | None) -> None:
+    """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link,
+    `hashtalk token writer SLUG` for a link to the session's recap editor.
 
     A new moderator token is added to the valid ones and saved for this user's
-    console; a new guest link replaces the session's old one.
+    console; a new guest link replaces the session's old one; a new writer link
+    is added to the session's (with --replace, it replaces them).
     """
     settings = _settings(db_path, url)
-    if kind == "guest" and not slug:
-        raise click.UsageError("`hashtalk token guest` needs the session's SLUG")
+    if kind in ("guest", "writer") and not slug:
+        raise click.UsageError(f"`hashtalk token {kind}` needs the session's SLUG")
     if kind == "moderator" and slug:
         raise click.UsageError("a moderator token is for every session; leave out the SLUG")
+    if replace and kind != "writer":
+        raise click.UsageError("--replace is for writer links")
 
     async def issue() -> str:
         async with Storage(settings.db_path) as storage:
             if kind == "moderator":
                 return await issue_moderator_token(storage, SystemClock().now())
-            guest_token = new_token()
-            if not await storage.set_guest_token(slug or "", token_hash(guest_token)):
+            stored = await storage.session(slug or "")
+            if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
-            return _guest_link(settings, slug or "", guest_token)
+            if kind == "writer":
+                writer_token = await issue_writer_token(storage, stored.id, SystemClock().now(), replace=replace)
+                return writer_link(settings.public_url, stored.spec.slug, writer_token)
+            guest_token = new_token()
+            await storage.set_guest_token(stored.spec.slug, token_hash(guest_token))
+            return _guest_link(settings, stored.spec.slug, guest_token)
 
     click.echo(_run(issue))
 

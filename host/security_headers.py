@@ -2,7 +2,9 @@
 
 The pages load only their own scripts, styles and websocket: no inline script,
 no other origin, no framing. With every user text set as text, this is the
-second wall against script injection.
+second wall against script injection. A route may send a policy of its own
+(the recap's pages let a writer's pictures come from the web); the
+middleware then leaves it as it is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
+RECAP_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self'", "img-src 'self' https:")
+"""The recap's public page and its editor: the same, with pictures from https addresses."""
+
 
 class SecurityHeaders:
     """ASGI middleware: adds the headers as a response starts, whatever route made it."""
@@ -41,7 +46,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 if headers.get("content-type", "").startswith("text/html"):
-                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                     headers["Referrer-Policy"] = "no-referrer"
             await send(message)
 

@@ -22,6 +22,7 @@ from host.sessionfile import SessionFileError, session_from_data, session_to_dat
 from host.settings import Settings
 from host.storage import SessionExists, Storage
 from host.tokens import new_token, token_hash
+from host.writer_links import issue_writer_token, writer_link
 
 MAX_BODY_BYTES = 256 * 1024
 """A session of 50 questions with notes fits many times over."""
@@ -85,6 +86,20 @@ async def session_definition(request: Request) -> JSONResponse:
     if room is None:
         return _unknown_session()
     return JSONResponse({"slug": room.spec.slug, "state": room.state.state, "session": session_to_data(room.spec)})
+
+
+async def issue_writer_link(request: Request) -> JSONResponse:
+    """`POST /api/sessions/<slug>/writer-token`: a new writer link for the session's recap (the console asks at the end)."""
+    if (denied := await _denied(request)) is not None:
+        return denied
+    storage: Storage = request.app.state.storage
+    settings: Settings = request.app.state.settings
+    stored = await storage.session(request.path_params["slug"])
+    if stored is None:
+        return _unknown_session()
+    token = await issue_writer_token(storage, stored.id, settings.clock.now())
+    link = writer_link(str(request.base_url), stored.spec.slug, token)
+    return JSONResponse({"slug": stored.spec.slug, "writer_token": token, "link": link}, status_code=201)
 
 
 async def _denied(request: Request) -> JSONResponse | None:

@@ -97,6 +97,25 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX recaps_by_session ON recaps (session_id, id);
     """,
+    # 3: the recap editor: writer links, autosaves that fold together, publications
+    """
+    CREATE TABLE writer_tokens (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (session_id, token_hash)
+    ) WITHOUT ROWID;
+    ALTER TABLE recaps ADD COLUMN autosave INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE recaps ADD COLUMN run_started_at REAL;
+    CREATE TABLE recap_publications (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        recap_id INTEGER NOT NULL REFERENCES recaps(id),
+        author TEXT NOT NULL,
+        published_at REAL NOT NULL
+    );
+    CREATE INDEX recap_publications_by_session ON recap_publications (session_id, id);
+    """,
 )
 
 
@@ -106,6 +125,14 @@ class SessionExists(Exception):
 
 class HandleTaken(Exception):
     """Someone in this session already has a handle with this key."""
+
+
+class StaleBase(Exception):
+    """A recap save was based on a version that is no longer the latest; `head` is the latest."""
+
+    def __init__(self, head: RecapVersion | None) -> None:
+        super().__init__(head.id if head else None)
+        self.head = head
 
 
 @dataclass(frozen=True)
@@ -177,6 +204,21 @@ class RecapVersion:
     """generated (by hashtalk) or edited (by a writer)."""
     author: str
     created_at: float
+    autosave: bool = False
+    """Saved by the editor as the writer typed (folded into the next autosave), not a version they chose to keep."""
+
+
+@dataclass(frozen=True)
+class PublishedRecap:
+    """The version of a session's recap readers see, and since when."""
+
+    session_id: int
+    version: RecapVersion
+    published_at: float
+    """When this version was published."""
+    published_by: str
+    first_published_at: float
+    """When the session's recap was first published (any version)."""
 
 
 @dataclass(frozen=True)
@@ -550,10 +592,122 @@ class Storage:
     async def recaps(self, session_id: int) -> list[RecapVersion]:
         """Every version of a session's recap, oldest first."""
         rows = await self._read.execute_fetchall(
-            "SELECT id, session_id, body_md, kind, author, created_at FROM recaps WHERE session_id = ? ORDER BY id",
-            (session_id,),
+            f"SELECT {_RECAP_COLUMNS} FROM recaps WHERE session_id = ? ORDER BY id", (session_id,)
         )
-        return [RecapVersion(*row) for row in rows]
+        return [_recap_version(row) for row in rows]
+
+    async def recap(self, session_id: int, recap_id: int) -> RecapVersion | None:
+        """One version of this session's recap (None for another session's)."""
+        row = await _one(
+            self._read, f"SELECT {_RECAP_COLUMNS} FROM recaps WHERE session_id = ? AND id = ?", (session_id, recap_id)
+        )
+        return _recap_version(row) if row else None
+
+    async def save_recap(
+        self,
+        session_id: int,
+        base: int | None,
+        body_md: str,
+        author: str,
+        now: float,
+        *,
+        autosave: bool = False,
+        fold_window: float = 0.0,
+    ) -> tuple[RecapVersion, int | None]:
+        """Store a writer's text as the new latest version, if `base` is still the latest; else StaleBase.
+
+        An autosave folds into the one before it (that one is deleted) when that
+        one is the latest, an unpublished autosave by the same writer, and its
+        run of autosaves began less than `fold_window` seconds ago: the history
+        keeps a version per stretch of typing, not one per pause. Returns the
+        new version and the id of the one it replaced, if any.
+        """
+        async with self._transaction() as db:
+            row = await _one(
+                db, f"SELECT {_RECAP_COLUMNS}, run_started_at FROM recaps WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+                (session_id,),
+            )
+            head = _recap_version(row[:-1]) if row else None
+            if (head.id if head else None) != base:
+                raise StaleBase(head)
+            replaced, run_started_at = None, now
+            if (
+                head is not None and autosave and head.autosave and head.kind == "edited" and head.author == author
+                and row[-1] is not None and now - row[-1] < fold_window
+                and await _one(db, "SELECT 1 FROM recap_publications WHERE recap_id = ?", (head.id,)) is None
+            ):
+                replaced, run_started_at = head.id, row[-1]
+            cursor = await db.execute(
+                "INSERT INTO recaps (session_id, body_md, kind, author, created_at, autosave, run_started_at)"
+                " VALUES (?, ?, 'edited', ?, ?, ?, ?)",
+                (session_id, body_md, author, now, int(autosave), run_started_at),
+            )
+            if replaced is not None:
+                await db.execute("DELETE FROM recaps WHERE id = ?", (replaced,))
+            version = RecapVersion(cursor.lastrowid or 0, session_id, body_md, "edited", author, now, autosave)
+            return version, replaced
+
+    async def publish_recap(self, session_id: int, recap_id: int, author: str, now: float) -> PublishedRecap | None:
+        """Make this version the one readers see; None if the session has no such version."""
+        async with self._transaction() as db:
+            row = await _one(
+                db, f"SELECT {_RECAP_COLUMNS} FROM recaps WHERE session_id = ? AND id = ?", (session_id, recap_id)
+            )
+            if row is None:
+                return None
+            await db.execute(
+                "INSERT INTO recap_publications (session_id, recap_id, author, published_at) VALUES (?, ?, ?, ?)",
+                (session_id, recap_id, author, now),
+            )
+            (first,) = await _one(db, "SELECT MIN(published_at) FROM recap_publications WHERE session_id = ?", (session_id,))
+            return PublishedRecap(session_id, _recap_version(row), now, author, first)
+
+    async def published_recap(self, session_id: int) -> PublishedRecap | None:
+        """The version published last for this session, or None."""
+        found = await self._published(session_id, 1)
+        return found[0] if found else None
+
+    async def published_recaps(self, limit: int) -> list[PublishedRecap]:
+        """Every session's published recap, the most recently published first."""
+        return await self._published(None, limit)
+
+    async def _published(self, session_id: int | None, limit: int) -> list[PublishedRecap]:
+        columns = ", ".join(f"r.{name.strip()}" for name in _RECAP_COLUMNS.split(","))
+        rows = await self._read.execute_fetchall(
+            f"SELECT {columns}, p.published_at, p.author,"
+            " (SELECT MIN(published_at) FROM recap_publications f WHERE f.session_id = p.session_id)"
+            " FROM recap_publications p JOIN recaps r ON r.id = p.recap_id"
+            " WHERE p.id IN (SELECT MAX(id) FROM recap_publications GROUP BY session_id)"
+            " AND (:session IS NULL OR p.session_id = :session)"
+            " ORDER BY p.published_at DESC, p.id DESC LIMIT :limit",
+            {"session": session_id, "limit": limit},
+        )
+        return [PublishedRecap(row[1], _recap_version(row[:7]), row[7], row[8], row[9]) for row in rows]
+
+    async def published_recap_ids(self, session_id: int) -> set[int]:
+        """The versions of this session's recap that have ever been published."""
+        rows = await self._read.execute_fetchall(
+            "SELECT DISTINCT recap_id FROM recap_publications WHERE session_id = ?", (session_id,)
+        )
+        return {int(row[0]) for row in rows}
+
+    # writer links
+
+    async def add_writer_token(self, session_id: int, token_hash: str, now: float, *, replace: bool = False) -> None:
+        """A new writer link for the session; with `replace`, the session's earlier ones stop working."""
+        async with self._transaction() as db:
+            if replace:
+                await db.execute("DELETE FROM writer_tokens WHERE session_id = ?", (session_id,))
+            await db.execute(
+                "INSERT INTO writer_tokens (session_id, token_hash, created_at) VALUES (?, ?, ?)",
+                (session_id, token_hash, now),
+            )
+
+    async def writer_token_matches(self, session_id: int, token_hash: str) -> bool:
+        row = await _one(
+            self._read, "SELECT 1 FROM writer_tokens WHERE session_id = ? AND token_hash = ?", (session_id, token_hash)
+        )
+        return row is not None
 
     async def has_recap(self, session_id: int) -> bool:
         return await _one(self._read, "SELECT 1 FROM recaps WHERE session_id = ? LIMIT 1", (session_id,)) is not None
@@ -561,6 +715,13 @@ class Storage:
     async def integrity_ok(self) -> bool:
         (result,) = await _one(self._read, "PRAGMA integrity_check")
         return bool(result == "ok")
+
+
+_RECAP_COLUMNS = "id, session_id, body_md, kind, author, created_at, autosave"
+
+
+def _recap_version(row: Sequence[Any]) -> RecapVersion:
+    return RecapVersion(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
 
 
 # How an event changes the message it targets: (column, value); a refile takes the event's question.

@@ -2,12 +2,17 @@
 
 markdown-it-py is CommonMark-exact and lets raw HTML be switched off, so a
 writer's Markdown renders as the editor's preview shows it and nothing in a
-post can turn into markup. The page carries a Content-Security-Policy that
-allows no script at all: it is a document, not an app.
+post can turn into markup. Links and images keep only web addresses
+(http, https, mailto, or relative): markdown-it already refuses
+`javascript:`, `vbscript:`, `file:` and most `data:`; a list of what is
+allowed is shorter than a list of what is not, and stays right when browsers
+invent a scheme. The page carries a Content-Security-Policy that allows no
+script at all: it is a document, not an app.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -24,9 +29,41 @@ svg { max-width: 100%; height: auto; }
 """.strip()
 
 
+STANDALONE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:"
+"""The standalone page's Content-Security-Policy: its own inline style, pictures from the web, no script."""
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def allowed_link(url: str) -> bool:
+    """Whether a (normalized) link or image address may appear in the page: web addresses and relative ones."""
+    found = _SCHEME.match(url.strip().lower())
+    return found is None or found.group(1) in ALLOWED_SCHEMES
+
+
+def _markdown() -> MarkdownIt:
+    markdown = MarkdownIt("commonmark", {"html": False})
+    markdown.validateLink = allowed_link  # type: ignore[method-assign]
+    return markdown
+
+
+_MARKDOWN = _markdown()
+
+
 def markdown_to_html(markdown: str) -> str:
-    """CommonMark to an HTML fragment, with raw HTML shown as text."""
-    return str(MarkdownIt("commonmark", {"html": False}).render(markdown))
+    """CommonMark to an HTML fragment, with raw HTML shown as text and only web links kept."""
+    return str(_MARKDOWN.render(markdown))
+
+
+def first_heading(markdown: str) -> str | None:
+    """The text of the first level-1 heading, as a reader sees it (escapes undone, no markup)."""
+    tokens = _MARKDOWN.parse(markdown)
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "heading_open" and token.tag == "h1":
+            inline = tokens[index + 1]
+            text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+            return " ".join(text.split()) or None
+    return None
 
 
 def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:
@@ -40,8 +77,7 @@ def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
-        "img-src https: data:\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{STANDALONE_POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<article>\n"
         f"{markdown_to_html(markdown)}{figure}</article>\n</body>\n</html>\n"

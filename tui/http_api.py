@@ -57,6 +57,11 @@ class HostApi:
         """Replace a scheduled session's definition."""
         return await self._request("PUT", f"/api/sessions/{slug}", json=definition)
 
+    async def writer_link(self, slug: str) -> str:
+        """A new link to the session's recap editor, for the writers."""
+        link: str = (await self._request("POST", f"/api/sessions/{slug}/writer-token"))["link"]
+        return link
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = await self._client.request(method, path, **kwargs)

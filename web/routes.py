@@ -1,4 +1,4 @@
-"""The browser side's routes: the session list, a session's page, calendar files and static files.
+"""The browser side's routes: the session list, a session's page, the recap editor, calendar files, static files.
 
 The pages are static: what they show comes from the API and the websocket,
 like any other client. The routes only check that a session exists, so a
@@ -15,8 +15,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from host.rooms import Rooms
+from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.settings import Settings
 from web.calendar import calendar
+from web.recap_pages import ROUTES as RECAP_ROUTES
 
 STATIC = Path(__file__).parent / "static"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -31,6 +33,17 @@ async def session_page(request: Request) -> Response:
     if await rooms.get(request.path_params["slug"]) is None:
         return FileResponse(STATIC / "missing.html", status_code=404)
     return FileResponse(STATIC / "session.html")
+
+
+async def recap_editor(request: Request) -> Response:
+    """The editor's page: a shell that shows nothing of the recap until the API takes its writer token."""
+    rooms: Rooms = request.app.state.rooms
+    if await rooms.get(request.path_params["slug"]) is None:
+        return FileResponse(STATIC / "missing.html", status_code=404)
+    return FileResponse(
+        STATIC / "recap-edit.html",
+        headers={"Content-Security-Policy": RECAP_CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"},
+    )
 
 
 async def session_calendar(request: Request) -> Response:
@@ -69,5 +82,7 @@ ROUTES: list[BaseRoute] = [
     # Before /s/{slug}: a slug never holds a dot, so "x.ics" is always the calendar.
     Route("/s/{slug}.ics", session_calendar),
     Route("/s/{slug}", session_page),
+    Route("/s/{slug}/recap/edit", recap_editor),
+    *RECAP_ROUTES,
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]

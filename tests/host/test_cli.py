@@ -114,6 +114,32 @@ def test_token_guest_replaces_the_guest_link(tmp_path: Path, session_file: Path)
     assert code == 2 and "SLUG" in out
 
 
+def test_token_writer_prints_a_link_to_the_recap_editor(tmp_path: Path, session_file: Path) -> None:
+    """`hashtalk token writer SLUG` prints an editor link with the token in its fragment; links add up until --replace."""
+    db = str(tmp_path / "x.db")
+    hashtalk("session", "add", str(session_file), "--db", db)
+    code, first = hashtalk("token", "writer", "leadership", "--db", db, "--url", "https://chat.example/")
+    assert code == 0 and re.fullmatch(r"https://chat\.example/s/leadership/recap/edit#writer=[\w-]{32}\n", first), first
+    code, second = hashtalk("token", "writer", "leadership", "--db", db)
+    assert code == 0 and second.startswith("http://127.0.0.1:8000/s/leadership/recap/edit#writer=")
+
+    async def valid(link: str) -> bool:
+        async with Storage(Path(db)) as storage:
+            stored = await storage.session("leadership")
+            assert stored is not None
+            return await storage.writer_token_matches(stored.id, token_hash(link.strip().split("#writer=")[1]))
+
+    assert asyncio.run(valid(first)) and asyncio.run(valid(second))
+    code, third = hashtalk("token", "writer", "leadership", "--replace", "--db", db)
+    assert code == 0 and asyncio.run(valid(third))
+    assert not asyncio.run(valid(first)) and not asyncio.run(valid(second))
+    assert hashtalk("token", "writer", "nope", "--db", db)[0] == 1
+    code, out = hashtalk("token", "writer", "--db", db)
+    assert code == 2 and "SLUG" in out
+    code, out = hashtalk("token", "guest", "leadership", "--replace", "--db", db)
+    assert code == 2 and "--replace is for writer links" in out
+
+
 @pytest.mark.parametrize(
     "command",
     [["serve"], ["session", "add"], ["session", "list"], ["session", "show"], ["token"], ["demo"]],

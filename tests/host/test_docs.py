@@ -27,6 +27,19 @@ def test_every_error_code_is_in_the_protocol_doc() -> None:
     assert raised <= documented, f"undocumented: {sorted(raised - documented)}"
 
 
+def test_every_http_refusal_is_in_a_table_with_its_status() -> None:
+    """Each (status, code) an HTTP route refuses with appears as a row `| status | `code` |` of docs/protocol.md."""
+    text = (ROOT / "docs/protocol.md").read_text()
+    documented = set(re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", text, re.MULTILINE))
+    raised: set[tuple[str, str]] = set()
+    for package in ("host", "web"):
+        for source in (ROOT / package).rglob("*.py"):
+            found = re.findall(r'(?:_error|_Refusal)\(\s*(\d{3}),\s*"([a-z_]+)"', source.read_text(encoding="utf-8"))
+            raised |= set(found)
+    assert ("409", "not_ended") in raised and ("403", "moderator_only") in raised, "the pattern no longer matches"
+    assert raised <= documented, f"undocumented: {sorted(raised - documented)}"
+
+
 def test_every_setting_is_in_the_readme() -> None:
     """Each configurable setting's environment variable is listed in the README."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
-from tests.conftest import Harness, add_session, make_spec
+import httpx
+
+from tests.conftest import MODERATOR_TOKEN, WAIT, Harness, add_session, make_spec
 
 QUESTIONS = (
     "What makes a community more than an audience?",
@@ -36,3 +39,21 @@ async def crowd_spoke(harness: Harness, guest_token: str) -> None:
         for client, target, cid in ((ana, answer, "l1"), (bob, answer, "l2"), (bob, first, "l3")):
             await client.send(type="react", target=target["seq"], emoji="like", cid=cid)
             await client.recv_until(lambda frame, cid=cid: frame.get("cid") == cid)
+
+
+async def ended_chat(harness: Harness) -> str:
+    """The live session after the crowd spoke, ended by the moderator, with its first draft stored.
+
+    Returns a writer token, asked for as the console asks (POST …/writer-token with the moderator token).
+    """
+    guest_token = await live_session(harness)
+    await crowd_spoke(harness, guest_token)
+    async with harness.moderator() as moderator:
+        assert (await moderator.mod("end"))["type"] == "ack"
+    drafts = harness.server.server.config.app.state.drafts
+    assert await asyncio.wait_for(drafts.written.get(), WAIT) == "chat"
+    async with httpx.AsyncClient(base_url=harness.server.url) as http:
+        answer = await http.post("/api/sessions/chat/writer-token", headers={"Authorization": f"Bearer {MODERATOR_TOKEN}"})
+    assert answer.status_code == 201, answer.text
+    token: str = answer.json()["writer_token"]
+    return token

@@ -33,3 +33,15 @@ def test_every_static_file_ships_in_the_package() -> None:
     patterns = pyproject["tool"]["setuptools"]["package-data"]["web"]
     files = [PurePosixPath(path.relative_to(STATIC.parent).as_posix()) for path in STATIC.rglob("*") if path.is_file()]
     assert files and [f for f in files if not any(f.match(pattern) for pattern in patterns)] == []
+
+
+def test_the_only_markup_from_a_string_goes_into_a_sandbox_that_runs_nothing() -> None:
+    """srcdoc is set in one module only, on the editor's preview iframe, whose sandbox allows neither script nor its origin."""
+    setters = [path.name for path in sorted(STATIC.rglob("*.js")) if "srcdoc" in path.read_text()]
+    assert setters == ["recap-preview.js"]
+    assert 'setAttribute("srcdoc"' in (STATIC / "js" / "recap-preview.js").read_text()
+    frames = re.findall(r"<iframe[^>]*>", (STATIC / "recap-edit.html").read_text())
+    assert len(frames) == 1 and 'id="preview"' in frames[0]
+    sandbox = re.search(r'sandbox="([^"]*)"', frames[0])
+    assert sandbox is not None
+    assert not {"allow-scripts", "allow-same-origin", "allow-top-navigation"} & set(sandbox.group(1).split())

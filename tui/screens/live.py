@@ -39,6 +39,8 @@ class LiveScreen(ModerationActions, Screen[None]):
         self.slug = slug
         self.room = RoomView(slug)
         self.link_status = LinkStatus("connecting")
+        self.writer_link: str | None = None
+        """The recap editor's link, asked for once the session has ended."""
 
     @property
     def config(self) -> Any:
@@ -106,6 +108,24 @@ class LiveScreen(ModerationActions, Screen[None]):
     def _room_changed(self) -> None:
         self.feed.schedule_rebuild()
         self._redraw()
+        if self.room.state == "ended" and self.writer_link is None:
+            self.writer_link = ""  # asked for once per screen
+            self.fetch_writer_link()
+
+    @work(exclusive=True, group="writer")
+    async def fetch_writer_link(self) -> None:
+        """When the session has ended, the writers need their link to the recap editor: show it, and copy it."""
+        try:
+            link = await self.app.api.writer_link(self.slug)  # type: ignore[attr-defined]
+        except ApiError as error:
+            self.notify(f"No writer link: {error.message}", severity="warning")
+            self.writer_link = None
+            return
+        self.writer_link = link
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Writer link for the recap editor (copied; give it to the writers):\n{link}",
+                    title="the session has ended", timeout=60)
+        self.query_one(Side).show_writer_link(link)
 
     @on(LinkChanged)
     def _link_changed(self, message: LinkChanged) -> None:

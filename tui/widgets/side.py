@@ -36,6 +36,10 @@ class Side(VerticalScroll):
         yield Static(id="muted")
         yield Static(id="banned")
         yield Static(id="switches")
+        yield Static(id="writer-link")
+
+    def on_mount(self) -> None:
+        self.query_one("#writer-link", Static).display = False  # until the session has ended
 
     def show(self, room: RoomView, now: float) -> None:
         style = self.get_component_rich_style
@@ -63,6 +67,15 @@ class Side(VerticalScroll):
         switches.append("   pre-moderation ", style("side--heading"))
         switches.append("on" if room.premoderation else "off", style("side--count"))
         self.query_one("#switches", Static).update(switches)
+
+    def show_writer_link(self, link: str) -> None:
+        """Once the session has ended: where the writers edit the recap."""
+        text = Text(end="")
+        text.append("recap editor (give to the writers)\n", self.get_component_rich_style("side--heading"))
+        text.append(link, self.get_component_rich_style("side--item"))
+        shown = self.query_one("#writer-link", Static)
+        shown.update(text)
+        shown.display = True
 
     def _queue(self, title: str, posts: list[Post]) -> Text:
         style = self.get_component_rich_style
