@@ -2,8 +2,9 @@
 
 Started by bench/fanout.py as `python -m bench.drain URL HELLO_JSON --count N`
 (pinned to the load core). It prints one JSON line once every connection has
-its welcome (or has failed), then waits; on `stop` from stdin it closes them
-and prints a second line with what each one received.
+its welcome (or has failed), then obeys commands on stdin: `wait N SECONDS`
+waits up to SECONDS for every receiver to have N live events (and prints a
+line when it has), `stop` closes them all and prints what each one received.
 
 A receiver is websockets' Sans-I/O client protocol driven by a bare
 asyncio.Protocol: no task, queue or text decoding per connection, so thousands
@@ -164,6 +165,15 @@ async def open_receivers(
     return [receiver for receiver in opened if receiver is not None], failures
 
 
+async def wait_for_events(receivers: list[Receiver], expected: int, timeout: float) -> None:
+    """Until every receiver still connected has `expected` live events, or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(receiver.frames >= expected or receiver.lost for receiver in receivers):
+            return
+        await asyncio.sleep(0.05)  # a poll: a callback per receiver per frame would cost more than this
+
+
 async def close_receivers(receivers: list[Receiver]) -> None:
     for receiver in receivers:
         receiver.stop()
@@ -203,14 +213,22 @@ class DrainProcess:
         """The first report: how many receivers were welcomed, and why the others failed."""
         return await self._line(CONNECT_TIMEOUT * 4)
 
+    async def wait_for(self, expected: int, grace: float) -> None:
+        """Until every receiver has `expected` live events, or `grace` seconds pass."""
+        await self._command(f"wait {expected} {grace}")
+        await self._line(grace + CONNECT_TIMEOUT)
+
     async def stop(self) -> dict[str, Any]:
-        """Close every receiver; the second report: frames per receiver, losses, the process's lag and CPU."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(b"stop\n")
-        await self.process.stdin.drain()
+        """Close every receiver; the last report: live events per receiver, losses, the process's lag and CPU."""
+        await self._command("stop")
         stats = await self._line(CONNECT_TIMEOUT)
         await asyncio.wait_for(self.process.wait(), CONNECT_TIMEOUT)
         return stats
+
+    async def _command(self, command: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{command}\n".encode())
+        await self.process.stdin.drain()
 
     async def kill(self) -> None:
         if self.process.returncode is None:
@@ -252,12 +270,18 @@ async def main(argv: list[str] | None = None) -> None:
 
     lag = LoopLag()
     lag_task = asyncio.create_task(lag.run())
-    command = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    loop = asyncio.get_running_loop()
+    while True:
+        command = (await loop.run_in_executor(None, sys.stdin.readline)).split()
+        if command[:1] == ["wait"] and len(command) == 3:
+            await wait_for_events(receivers, int(command[1]), float(command[2]))
+            _emit({"event": "waited"})
+        elif command[:1] == ["stop"] or not command:  # stop, or the parent has gone
+            break
     lag_task.cancel()
     lost = Counter(receiver.lost for receiver in receivers if receiver.lost is not None)
     frames = [receiver.frames for receiver in receivers]
-    if command.strip() == "stop":
-        await close_receivers(receivers)
+    await close_receivers(receivers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _emit(
         {

@@ -166,9 +166,12 @@ async def measure(options: Options) -> Result:
             lag_samples = lag.samples[lag_mark:]
             server_peaks, load_peaks = server_peak.shares[:], load_peak.shares[:]
 
-            deadline = time.monotonic() + options.grace
-            await asyncio.gather(*(probe.wait_for(timetable.count, options.grace) for probe in probes))
-            await asyncio.gather(*(poster.wait_settled(max(0.0, deadline - time.monotonic())) for poster in posters))
+            # Every connection gets the same grace to catch up, all at once.
+            await asyncio.gather(
+                *(drain.wait_for(timetable.count, options.grace) for drain in drains),
+                *(probe.wait_for(timetable.count, options.grace) for probe in probes),
+                *(poster.wait_settled(options.grace) for poster in posters),
+            )
             after = sample(server.pid)
             drain_reports = await asyncio.gather(*(drain.stop() for drain in drains))
         finally:
