@@ -16,7 +16,7 @@ from host.clock import SystemClock, parse_iso
 from host.moderation import MODERATION_KINDS
 from host.moderator_token import issue_moderator_token, moderator_token_line
 from host.room import load_state
-from host.server import start_server
+from host.server import start_server, tune_garbage_collector
 from host.sessionfile import SessionFileError, load_session_file
 from host.settings import Settings, default_db_path
 from host.storage import SessionExists, Storage, StoredEvent
@@ -57,6 +57,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
         async with Storage(settings.db_path) as storage:
             token_line = await moderator_token_line(storage, settings)
         server = await start_server(settings, host, port, log_level="info")
+        tune_garbage_collector()
         click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
         click.echo(token_line)
         await server.wait()
@@ -273,6 +274,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
             token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
         server = await start_server(settings, host, port)
+        tune_garbage_collector()
         base = f"http://{host}:{server.port}"
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
         click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")

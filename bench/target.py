@@ -1,0 +1,167 @@
+"""The server under test: hashtalk itself, as `hashtalk serve` runs it, in a process pinned to one core.
+
+A target is whatever the load connects to: a websocket URL for one session,
+the pid to meter, how a participant says hello and how the session is opened
+for posts. Other servers measured the same way (a naive room, a library's
+broadcast) are further targets with the same four parts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+from websockets.asyncio.client import connect
+
+from host.session import Guest, Pacing, SessionSpec
+from host.storage import Storage
+from host.tokens import new_token, token_hash
+
+SLUG = "bench"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+_SERVING = re.compile(r"serving (http://\S+)")
+
+
+class Target(Protocol):
+    """A server the load generator can measure, built as `Target(scratch_dir, core)`."""
+
+    name: str
+    pid: int
+    """The process to meter; valid once started."""
+
+    @property
+    def session_url(self) -> str:
+        """The websocket URL of the session every connection joins."""
+        ...
+
+    def hello(self, handle: str) -> dict[str, Any]:
+        """The first frame a participant called `handle` sends; answered by a `welcome` frame."""
+        ...
+
+    async def start(self) -> None:
+        """Start the server pinned to its core, with an empty session to join."""
+        ...
+
+    async def open_for_posts(self) -> None:
+        """Bring the session to where participants' posts are accepted."""
+        ...
+
+    async def stop(self) -> None:
+        ...
+
+
+def bench_spec(now: float) -> SessionSpec:
+    """A session that stays on Q1 for longer than any run, so the clock never moves it mid-run."""
+    return SessionSpec(
+        slug=SLUG,
+        title="Fan-out benchmark",
+        hashtag="#BenchChat",
+        starts_at=now + 86400,
+        guest=Guest(handle="benchguest", name="Bench Guest"),
+        questions=("What should a benchmark measure?", "And what should it leave out?"),
+        pacing=Pacing(lobby=600.0, question=6 * 3600.0, wrapup=60.0),
+    )
+
+
+class HashtalkServer:
+    """`python -m host serve --port 0` on a fresh database, under `taskset -c CORE`."""
+
+    name = "hashtalk"
+
+    def __init__(self, workdir: Path, core: int) -> None:
+        self.workdir = workdir
+        self.core = core
+        self.db_path = workdir / "bench.db"
+        self.log_path = workdir / "server.log"
+        self.moderator_token = secrets.token_urlsafe(24)
+        self.pid = 0
+        self.base_url = ""
+        self._process: asyncio.subprocess.Process | None = None
+
+    @property
+    def session_url(self) -> str:
+        return self.base_url.replace("http://", "ws://", 1) + f"/ws/{SLUG}"
+
+    def hello(self, handle: str) -> dict[str, Any]:
+        return {"type": "hello", "role": "participant", "handle": handle}
+
+    async def start(self) -> None:
+        """Store the session as `hashtalk session add` would, then start the server and read its URL."""
+        async with Storage(self.db_path) as storage:
+            await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
+        env = {
+            **os.environ,
+            "HASHTALK_MODERATOR_TOKEN": self.moderator_token,
+            # Every client comes from 127.0.0.1, and each poster stands for many people posting:
+            # the per-address cap and the per-person rate limit would measure themselves, not the fan-out.
+            "HASHTALK_MAX_PER_ADDRESS": "0",
+            "HASHTALK_RATE_POSTS": "1000000",
+            "HASHTALK_DUPLICATE_SECONDS": "0",
+            "PYTHONUNBUFFERED": "1",
+            # Keep the server's user directories inside the run's scratch space.
+            "XDG_DATA_HOME": str(self.workdir / "data"),
+            "XDG_CONFIG_HOME": str(self.workdir / "config"),
+        }
+        with open(self.log_path, "wb") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                "taskset", "-c", str(self.core),
+                sys.executable, "-m", "host", "serve", "--db", str(self.db_path), "--port", "0",
+                stdout=asyncio.subprocess.PIPE, stderr=log, env=env,
+            )  # fmt: skip
+        self.pid = self._process.pid  # taskset execs the server in place: same pid
+        try:
+            self.base_url = await asyncio.wait_for(self._read_url(), START_TIMEOUT)
+        except (TimeoutError, EOFError):
+            await self.stop()
+            raise RuntimeError(f"the server did not start; its log:\n{self.log_tail()}") from None
+
+    async def _read_url(self) -> str:
+        assert self._process is not None and self._process.stdout is not None
+        while line := await self._process.stdout.readline():
+            if match := _SERVING.search(line.decode(errors="replace")):
+                return match.group(1)
+        raise EOFError
+
+    async def open_for_posts(self) -> None:
+        """The moderator's `start`: Q1 drops and the session is live."""
+        async with connect(self.session_url, compression=None) as ws:
+            await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": self.moderator_token}))
+            welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+            if welcome.get("type") != "welcome":
+                raise RuntimeError(f"the moderator was refused: {welcome}")
+            await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+                if frame.get("cid") == "start":
+                    if frame["type"] != "ack":
+                        raise RuntimeError(f"the session did not start: {frame}")
+                    return
+
+    async def stop(self) -> None:
+        """Ctrl-C, as an operator would stop it; killed if it has not gone in time."""
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
