@@ -167,30 +167,25 @@ async def _receive_frames(
 
 
 async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox) -> None:
+    """Carry out one frame; its `cid`, when it has one, gets the ack with the seq it wrote."""
     try:
         if isinstance(frame, Post):
-            outbox.offer(ack_frame(frame.cid, await room.post(who, frame)))
+            seq = await room.post(who, frame)
         elif isinstance(frame, React):
             seq = await room.react(who, frame)
-            if frame.cid is not None:
-                outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Report):
             seq = await room.report(who, frame)
-            if frame.cid is not None:
-                outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, (Prepare, Unprepare)):
             seq = await room.prepare(who, frame)
-            if frame.cid is not None:
-                outbox.offer(ack_frame(frame.cid, seq))
         elif isinstance(frame, Mod):
             seq = await room.moderate(who, frame)
-            if frame.cid is not None:
-                outbox.offer(ack_frame(frame.cid, seq))
         else:
             raise Refused("bad_frame", "This connection has already said hello.")
     except Refused as refusal:
         refusal.cid = refusal.cid or getattr(frame, "cid", None)  # so the client can match the answer
         raise
+    if frame.cid is not None:
+        outbox.offer(ack_frame(frame.cid, seq))
 
 
 async def _receive_text(websocket: WebSocket) -> str:
