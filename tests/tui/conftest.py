@@ -13,6 +13,9 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from tests.conftest import MODERATOR_TOKEN, WAIT, Harness
+
+APP_WAIT = 3 * WAIT
+"""The bound on waiting for the app: Textual settles slowly on a loaded 2-core machine (CI shares it)."""
 from tui.app import ConsoleApp, create_app
 from tui.config import Backoff, ConsoleConfig
 from tui.screens.live import LiveScreen
@@ -45,7 +48,7 @@ class Watch:
         self.messages.append(message)
         self._handled.set()
 
-    async def until(self, pilot: Pilot[Any], condition: Callable[[], object], timeout: float = WAIT) -> None:
+    async def until(self, pilot: Pilot[Any], condition: Callable[[], object], timeout: float = APP_WAIT) -> None:
         """Return once `condition()` holds after the app has settled; fail after `timeout` seconds."""
         async with asyncio.timeout(timeout):
             while True:
