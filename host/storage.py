@@ -326,6 +326,11 @@ class Storage:
         rows = await self._read.execute_fetchall("SELECT id, spec FROM sessions ORDER BY id")
         return [StoredSession(row[0], SessionSpec.from_json(json.loads(row[1]))) for row in rows]
 
+    async def slugs(self) -> list[str]:
+        """Every session's slug, cheaply: the scheduler asks every few seconds."""
+        rows = await self._read.execute_fetchall("SELECT slug FROM sessions ORDER BY id")
+        return [row[0] for row in rows]
+
     async def session(self, slug: str) -> StoredSession | None:
         row = await _one(self._read, "SELECT id, spec FROM sessions WHERE slug = ?", (slug,))
         return StoredSession(row[0], SessionSpec.from_json(json.loads(row[1]))) if row else None
@@ -371,23 +376,27 @@ class Storage:
     async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
         """Commit events (and their projection rows) in one transaction."""
         async with self._transaction() as db:
-            for event in events:
+            await self._insert_events(db, session_id, events)
+
+    async def _insert_events(self, db: aiosqlite.Connection, session_id: int, events: Sequence[NewEvent]) -> None:
+        """Events with their projection rows: the one way anything enters a log, live or imported."""
+        for event in events:
+            await db.execute(
+                "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+            )
+            if event.message_key is not None:
+                await self._insert_message(db, session_id, event)
+            if event.reaction_by is not None:
+                await self._toggle_reaction(db, session_id, event)
+            if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
+                column, value = update
+                if column == "question":
+                    value = event.data["question"]
                 await db.execute(
-                    "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-                    (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+                    f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
+                    (value, session_id, event.data["target"]),
                 )
-                if event.message_key is not None:
-                    await self._insert_message(db, session_id, event)
-                if event.reaction_by is not None:
-                    await self._toggle_reaction(db, session_id, event)
-                if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
-                    column, value = update
-                    if column == "question":
-                        value = event.data["question"]
-                    await db.execute(
-                        f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
-                        (value, session_id, event.data["target"]),
-                    )
 
     async def _insert_message(self, db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
         assert event.message_key is not None
@@ -552,13 +561,7 @@ class Storage:
                     (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
                 )
                 session_id = cursor.lastrowid or 0
-                for event in events:
-                    await db.execute(
-                        "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-                        (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
-                    )
-                    if event.message_key is not None:
-                        await self._insert_message(db, session_id, event)
+                await self._insert_events(db, session_id, events)
                 for person, token in zip(participants, token_hashes, strict=True):
                     await self._insert_participant(
                         db, session_id, person.handle, person.keys, token, person.joined_at, person.quote
