@@ -37,10 +37,10 @@ class Rooms:
         return await self._load(stored) if stored is not None else None
 
     async def refresh(self) -> None:
-        """Load every stored session not loaded yet."""
-        for stored in await self._storage.sessions():
-            if stored.spec.slug not in self._rooms:
-                await self._load(stored)
+        """Load every stored session not loaded yet (only the new ones' definitions are read)."""
+        for slug in await self._storage.slugs():
+            if slug not in self._rooms:
+                await self.get(slug)
 
     async def _load(self, stored: StoredSession) -> Room:
         async with self._loading:
