@@ -103,7 +103,9 @@ class _Voice:
             async with connect(url, compression=None) as ws:
                 await ws.send(json.dumps(hello))
                 async for raw in ws:
-                    self._on_frame(ws, json.loads(raw))
+                    frame = json.loads(raw)
+                    for each in frame["frames"] if frame.get("type") == "batch" else (frame,):
+                        self._on_frame(ws, each)
         except (OSError, websockets.ConnectionClosed) as error:
             log.info("demo voice %s left: %s", self.handle, error)
         finally:

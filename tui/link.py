@@ -144,15 +144,21 @@ class Link:
         self._on_frame(first)
         async for text in ws:
             frame = json.loads(text)
-            cid = frame.get("cid")
-            if frame.get("type") in ("ack", "error") and cid in self._pending:
-                if not self._pending[cid].done():
-                    self._pending[cid].set_result(frame)
-                continue
-            self._on_frame(frame)
-            if frame.get("type") == "event":
-                self.since = max(self.since, int(frame["seq"]))
+            # A busy moment's events come coalesced into one `batch` frame, in seq order.
+            for each in frame["frames"] if frame.get("type") == "batch" else (frame,):
+                self._hand_on(each)
         return None
+
+    def _hand_on(self, frame: dict[str, Any]) -> None:
+        """An answer goes to the request waiting for it; anything else to the screen."""
+        cid = frame.get("cid")
+        if frame.get("type") in ("ack", "error") and cid in self._pending:
+            if not self._pending[cid].done():
+                self._pending[cid].set_result(frame)
+            return
+        self._on_frame(frame)
+        if frame.get("type") == "event":
+            self.since = max(self.since, int(frame["seq"]))
 
     def _fail_pending(self) -> None:
         for future in self._pending.values():

@@ -101,6 +101,10 @@ export class Connection {
     } catch {
       return;
     }
+    this._dispatch(frame);
+  }
+
+  _dispatch(frame) {
     switch (frame.type) {
       case "welcome":
         this.welcomed = true;
@@ -110,6 +114,10 @@ export class Connection {
         break;
       case "event":
         this.handlers.event(frame);
+        break;
+      case "batch":
+        // A busy moment's events, coalesced by the server into one frame, in seq order.
+        for (const inner of frame.frames) this._dispatch(inner);
         break;
       case "ack":
         this.handlers.ack(frame);
