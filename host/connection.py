@@ -20,7 +20,7 @@ from host.access import Admission, admit
 from host.audience import view_for
 from host.clock import iso
 from host.gate import ConnectionCount, client_address, origin_allowed
-from host.fanout import Outbox
+from host.fanout import CLOSE_POLICY, CLOSE_TOO_SLOW, Outbox, Wire
 from host.identity import Identity
 from host.protocol import (
     PROTOCOL_VERSION,
@@ -42,13 +42,12 @@ from host.room import Room, event_frame
 from host.rooms import Rooms
 from host.settings import Settings
 from host.storage import Storage
+from host.wire import EXTENSION
 
 log = logging.getLogger(__name__)
 
 REPLAY_CHUNK = 500
-CLOSE_POLICY = 1008
-CLOSE_TOO_SLOW = 4008
-"""Close code for a client cut off for falling behind; it should resume from its last seq."""
+__all__ = ["CLOSE_POLICY", "CLOSE_TOO_SLOW", "session_socket"]
 
 
 async def session_socket(websocket: WebSocket) -> None:
@@ -101,23 +100,15 @@ async def _serve(
     websocket: WebSocket, room: Room, storage: Storage, settings: Settings, hello: Hello, admission: Admission
 ) -> None:
     who = admission.identity
-    outbox = Outbox(websocket.send_text, settings.send_queue, who.role, who.key if who.handle else "")
+    wire: Wire = websocket.scope["extensions"][EXTENSION]
+    outbox = Outbox(wire, settings.send_buffer, who.role, who.key if who.handle else "")
     head = room.head
-    room.hub.join(outbox)  # from here on, every event after `head` is queued for us
+    room.hub.join(outbox)  # from here on, every event after `head` is kept for us until `start`
     try:
         await websocket.send_text(_welcome(room, admission, head, settings.clock.now()))
         await _replay(websocket, room, storage, who, since=min(hello.since, head), until=head)
-        sender = outbox.start()
-        receiver = asyncio.ensure_future(_receive_frames(websocket, room, settings, admission, outbox))
-        try:
-            await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            sender.cancel()
-            receiver.cancel()
-        if outbox.cut_off:
-            await _close(websocket, CLOSE_TOO_SLOW, "too far behind: resume from your last seq")
-        elif outbox.last_word is not None or (receiver.done() and not receiver.cancelled() and receiver.result()):
-            await _close(websocket, CLOSE_POLICY, "")
+        if outbox.start():
+            await _receive_frames(websocket, room, settings, admission, outbox)
     except WebSocketDisconnect:
         pass
     finally:
@@ -140,30 +131,38 @@ async def _replay(
 
 async def _receive_frames(
     websocket: WebSocket, room: Room, settings: Settings, admission: Admission, outbox: Outbox
-) -> bool:
-    """Handle client frames until the client leaves (False) or must be closed (True)."""
+) -> None:
+    """Handle client frames until the client leaves or the server closes the connection."""
     who = admission.identity
     while True:
         try:
             text = await _receive_text(websocket)
         except WebSocketDisconnect:
-            return False
+            return
         except Refused as refusal:
-            outbox.offer(error_frame(refusal))
+            room.hub.send(outbox, error_frame(refusal))
             continue
         frame: ClientFrame | None = None
         try:
             frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
             await _handle(frame, room, who, outbox)
         except Refused as refusal:
-            outbox.offer(error_frame(refusal))
             if refusal.fatal:
-                return True
+                room.hub.send(outbox, error_frame(refusal), CLOSE_POLICY)
+                break
+            room.hub.send(outbox, error_frame(refusal))
         except Exception:
             # A bug or a storage failure must not take the connection down; nothing was acked.
             log.exception("session %s: could not handle a frame", room.spec.slug)
             failure = Refused("internal", "Something went wrong on the server; try again.", cid=getattr(frame, "cid", None))
-            outbox.offer(error_frame(failure))
+            room.hub.send(outbox, error_frame(failure))
+    await _until_disconnect(websocket)
+
+
+async def _until_disconnect(websocket: WebSocket) -> None:
+    """Read and drop what a closing client still sends, until the close: frames sent to it are not cut short."""
+    while (await websocket.receive())["type"] != "websocket.disconnect":
+        pass
 
 
 async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox) -> None:
@@ -185,7 +184,7 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox)
         refusal.cid = refusal.cid or getattr(frame, "cid", None)  # so the client can match the answer
         raise
     if frame.cid is not None:
-        outbox.offer(ack_frame(frame.cid, seq))
+        room.hub.send(outbox, ack_frame(frame.cid, seq))
 
 
 async def _receive_text(websocket: WebSocket) -> str:

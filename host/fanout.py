@@ -1,89 +1,138 @@
-"""Fan-out: one queue and one sender task per connection.
+"""Fan-out: every event to every connection, framed once per window and written without waiting.
 
-Publishing never awaits a client: a frame (encoded once, by the caller) is put
-on every connection's queue and each connection's own task sends it. A client
-that falls `limit` frames behind is cut off; it comes back with the last `seq`
-it saw and is sent what it missed, so nobody else ever waits for it.
+The cost of a busy session is per frame per connection, not per post: a
+thousand connections and one post are a thousand socket writes. So the hub
+coalesces. The first event after a quiet spell goes out at once and opens a
+window; events committed inside the window are sent together when it closes,
+as one `batch` frame per connection, and the next window opens if there were
+any. A window lasts `FLUSH_FACTOR` times as long as the last flush took (never
+less than the configured tick, never more than `MAX_WINDOW`), so fan-out
+stays a bounded share of the core however many are connected, and a small
+session sees no delay at all.
+
+Each distinct frame (one per audience, see `audience.py`) is encoded and
+framed once, and every connection gets it with one `transport.write` (see
+`wire.py`): publishing never awaits a client. A client whose unsent bytes pass
+the limit is cut off; it comes back with the last `seq` it saw and is sent
+what it missed, so nobody else ever waits for it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, Protocol
+
+from host.wire import text_frame
+
+FLUSH_FACTOR = 3.0
+"""A window is this many times the last flush: fan-out takes at most about a third of the core."""
+MAX_WINDOW = 0.15
+"""The longest window, whatever a flush costs: the bound on what coalescing adds to latency."""
+CLOSE_POLICY = 1008
+CLOSE_TOO_SLOW = 4008
+"""Close code for a client cut off for falling behind; it should resume from its last seq."""
+
+
+class Wire(Protocol):
+    """What the hub needs of a connection (host/wire.py is the real one)."""
+
+    def write(self, frame: bytes) -> bool: ...
+
+    def backlog(self) -> int: ...
+
+    def close(self, code: int, reason: str) -> None: ...
 
 
 class Outbox:
-    """The frames waiting for one connection, and the task that sends them in order.
+    """One connection as the hub sees it: who it is, and its wire.
 
-    A deque and one wake-up future rather than an asyncio.Queue: `offer` runs
-    once per connection for every event, so the queue's bookkeeping (the
-    unfinished-task count, its `join` event, a getter future per frame) was a
-    measurable share of a busy server's CPU; see docs/benchmarks.md.
+    Until `start`, while the connection is still being sent the log it missed,
+    frames wait here in order; from then on they are written as they come.
     """
 
-    def __init__(self, send: Callable[[str], Awaitable[None]], limit: int, role: str = "", key: str = "") -> None:
-        self._send = send
+    __slots__ = ("_wire", "_limit", "_waiting", "_waiting_bytes", "live", "role", "key", "cut_off", "closing")
+
+    def __init__(self, wire: Wire, limit: int, role: str = "", key: str = "") -> None:
+        self._wire = wire
         self._limit = limit
-        self._frames: deque[str] = deque()
-        self._wakeup: asyncio.Future[None] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._waiting: list[bytes] = []
+        self._waiting_bytes = 0
+        self.live = False
         self.role = role
         self.key = key
         """The identity's key, for frames meant for one person (their held post, their mute)."""
         self.cut_off = False
-        """True once the queue overflowed and the connection must go."""
-        self.last_word: str | None = None
-        """Set by `finish`: the frame sent before the server closes this connection."""
+        """True once the client fell `limit` bytes behind and was closed with CLOSE_TOO_SLOW."""
+        self.closing = False
+        """True once the server decided to close this connection (cut off, or removed by a moderator)."""
 
-    def offer(self, text: str) -> bool:
-        """Queue a frame; False (and the sender stopped) when the client is too far behind."""
-        if self.cut_off or self.last_word is not None:
+    def write(self, frame: bytes) -> bool:
+        """Send a framed message, or keep it until `start`; False once this connection is gone or going."""
+        if self.closing:
             return False
-        if len(self._frames) >= self._limit:
-            self.cut_off = True
-            if self._task is not None:
-                self._task.cancel()
+        if not self.live:
+            self._waiting.append(frame)
+            self._waiting_bytes += len(frame)
+            if self._waiting_bytes > self._limit:
+                self._cut_off()
+                return False
+            return True
+        if not self._wire.write(frame):
+            self.closing = True
             return False
-        self._frames.append(text)
-        self._wake()
+        if self._wire.backlog() > self._limit:
+            self._cut_off()
+            return False
         return True
 
-    def finish(self, text: str) -> None:
-        """Send what is queued, then `text`, then stop: the connection is to be closed."""
-        if self.last_word is None and not self.cut_off:
-            self.last_word = text
-            self._wake()
+    def start(self) -> bool:
+        """Write what waited and go live; False when the connection was cut off meanwhile."""
+        waiting, self._waiting = self._waiting, []
+        self.live = True
+        return all(self.write(frame) for frame in waiting)
 
-    def _wake(self) -> None:
-        wakeup = self._wakeup
-        if wakeup is not None and not wakeup.done():
-            wakeup.set_result(None)
+    def close(self, code: int, reason: str = "") -> None:
+        if not self.closing:
+            self.closing = True
+            self._waiting.clear()
+            self._wire.close(code, reason)
 
-    def start(self) -> asyncio.Task[None]:
-        self._task = asyncio.create_task(self._run())
-        if self.cut_off:
-            self._task.cancel()
-        return self._task
+    def _cut_off(self) -> None:
+        self.cut_off = True
+        self.close(CLOSE_TOO_SLOW, "too far behind: resume from your last seq")
 
-    async def _run(self) -> None:
-        frames = self._frames
-        loop = asyncio.get_running_loop()
-        while True:
-            while frames:
-                await self._send(frames.popleft())
-            if self.last_word is not None:
-                await self._send(self.last_word)
-                return
-            self._wakeup = loop.create_future()
-            await self._wakeup
+
+class Views(NamedTuple):
+    """One event's encoded forms (see audience.py): moderators', everyone else's, and its subject's own."""
+
+    moderators: str
+    public: str | None
+    subject_key: str | None = None
+    subject: str | None = None
+
+
+class _After(NamedTuple):
+    """A frame for one connection that must follow the events of the open window (an ack, a last word)."""
+
+    outbox: Outbox
+    text: str
+    close_code: int | None
 
 
 class Hub:
-    """Everyone connected to one session."""
+    """Everyone connected to one session, and the events of the window not yet sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, tick: float = 0.0, clock: Callable[[], float] = time.perf_counter) -> None:
         self._outboxes: set[Outbox] = set()
+        self._tick = tick
+        self._clock = clock
+        self._pending: list[Views] = []
+        self._after: list[_After] = []
+        self._window: asyncio.TimerHandle | None = None
+        self.window = tick
+        """The length of the current window, in seconds (for the benchmark's report and tests)."""
 
     def join(self, outbox: Outbox) -> None:
         self._outboxes.add(outbox)
@@ -92,30 +141,116 @@ class Hub:
         self._outboxes.discard(outbox)
 
     def publish(self, text: str) -> None:
-        """Queue one encoded frame for every connection, dropping those too far behind."""
-        for outbox in tuple(self._outboxes):
-            if not outbox.offer(text):
-                self._outboxes.discard(outbox)
+        """Send an encoded event frame that every connection sees the same."""
+        self.publish_views(Views(text, text))
 
-    def publish_views(self, moderators: str, public: str | None, subject_key: str | None, subject: str | None) -> None:
-        """Queue the form of a frame each connection may see (see `audience.py`)."""
-        for outbox in tuple(self._outboxes):
-            if outbox.role == "moderator":
-                text: str | None = moderators
-            elif subject is not None and outbox.key == subject_key:
-                text = subject
-            else:
-                text = public
-            if text is not None and not outbox.offer(text):
-                self._outboxes.discard(outbox)
+    def publish_views(self, views: Views) -> None:
+        """Send the form of an event each connection may see, now or when the open window closes."""
+        self._pending.append(views)
+        if self._window is None:
+            self._flush()
+
+    def send(self, outbox: Outbox, text: str, close_code: int | None = None) -> None:
+        """A frame for one connection, after every event already published (an ack follows its post).
+
+        With `close_code`, the connection is closed right after it.
+        """
+        self._send_after(_After(outbox, text, close_code))
 
     def finish(self, keys: frozenset[str], text: str) -> int:
         """Close every connection of these identities after `text`; returns how many."""
         closing = [outbox for outbox in self._outboxes if outbox.key in keys and outbox.role != "moderator"]
         for outbox in closing:
-            outbox.finish(text)
-            self._outboxes.discard(outbox)
+            self._send_after(_After(outbox, text, CLOSE_POLICY))  # they too get the window's events first
         return len(closing)
 
     def __len__(self) -> int:
         return len(self._outboxes)
+
+    def _send_after(self, after: _After) -> None:
+        if self._pending:
+            self._after.append(after)
+        else:
+            self._deliver(after)
+
+    def _deliver(self, after: _After) -> None:
+        after.outbox.write(text_frame(after.text))
+        if after.close_code is not None:
+            after.outbox.close(after.close_code)
+            self._outboxes.discard(after.outbox)
+
+    def _flush(self) -> None:
+        """Send the window's events, then what waited for them, and open the next window if there was any."""
+        self._window = None
+        if not self._pending:
+            self.window = self._tick
+            return
+        started = self._clock()
+        pending, self._pending = self._pending, []
+        after, self._after = self._after, []
+        self._send_events(pending)
+        for each in after:
+            self._deliver(each)
+        took = self._clock() - started
+        self.window = min(MAX_WINDOW, max(self._tick, took * FLUSH_FACTOR))
+        if self.window > 0:
+            self._window = asyncio.get_running_loop().call_later(self.window, self._flush)
+        elif self._pending:  # published during this flush, with no window to wait for
+            self._flush()
+
+    def _send_events(self, pending: Sequence[Views]) -> None:
+        frames = _Frames(pending)
+        gone = []
+        for outbox in self._outboxes:
+            frame = frames.for_(outbox)
+            if frame is not None and not outbox.write(frame):
+                gone.append(outbox)
+        for outbox in gone:
+            self._outboxes.discard(outbox)
+
+
+class _Frames:
+    """A window's events as one framed message per audience, each built the first time someone needs it."""
+
+    def __init__(self, pending: Sequence[Views]) -> None:
+        self._pending = pending
+        self._uniform = all(views.public is views.moderators and views.subject is None for views in pending)
+        self._subjects = {views.subject_key for views in pending if views.subject is not None}
+        self._built: dict[object, bytes | None] = {}
+
+    def for_(self, outbox: Outbox) -> bytes | None:
+        if self._uniform:
+            audience: object = "all"
+        elif outbox.role == "moderator":
+            audience = "moderators"
+        elif outbox.key in self._subjects:
+            audience = ("subject", outbox.key)
+        else:
+            audience = "public"
+        try:
+            return self._built[audience]
+        except KeyError:
+            frame = self._built[audience] = self._build(audience)
+            return frame
+
+    def _build(self, audience: object) -> bytes | None:
+        if audience in ("all", "moderators"):
+            texts = [views.moderators for views in self._pending]
+        elif audience == "public":
+            texts = [views.public for views in self._pending if views.public is not None]
+        else:
+            key = audience[1]  # type: ignore[index]
+            texts = [
+                text
+                for views in self._pending
+                if (text := views.subject if views.subject is not None and views.subject_key == key else views.public)
+                is not None
+            ]
+        return text_frame(batch_text(texts)) if texts else None
+
+
+def batch_text(texts: Sequence[str]) -> str:
+    """Encoded event frames as one frame: the frame itself when alone, else a `batch` holding them in order."""
+    if len(texts) == 1:
+        return texts[0]
+    return '{"type":"batch","frames":[' + ",".join(texts) + "]}"

@@ -13,7 +13,8 @@ from typing import Any, Union
 
 from host.refusal import Refused
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2 added the `batch` frame: a client of version 1 would not know to look inside one."""
 ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
 MAX_CID_CHARS = 64
 EMOJIS = frozenset({"like"})

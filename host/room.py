@@ -17,7 +17,7 @@ from host import engine, moderation, prepared
 from host.audience import views
 from host.clock import Clock, iso
 from host.engine import Change, LiveState
-from host.fanout import Hub
+from host.fanout import Hub, Views
 from host.handles import handle_keys
 from host.identity import Identity
 from host.limits import PostLimits
@@ -48,7 +48,7 @@ class Room:
         self.state = state
         self.head = head
         """The last committed `seq`; every event up to it has been published."""
-        self.hub = Hub()
+        self.hub = Hub(settings.fanout_tick)
         self._storage = storage
         self._settings = settings
         self._clock: Clock = settings.clock
@@ -344,10 +344,12 @@ class Room:
             self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))  # the common case
             return
         self.hub.publish_views(
-            event_frame(event.seq, event.kind, event.at, seen.moderators),
-            _frame_or_none(event, seen.public),
-            seen.subject_key,
-            _frame_or_none(event, seen.subject),
+            Views(
+                event_frame(event.seq, event.kind, event.at, seen.moderators),
+                _frame_or_none(event, seen.public),
+                seen.subject_key,
+                _frame_or_none(event, seen.subject),
+            )
         )
 
 

@@ -11,6 +11,7 @@ import uvicorn
 
 from host.app import create_app
 from host.settings import Settings
+from host.wire import WireProtocol
 
 # Frames between the protocol's limit and this are refused politely with
 # `frame_too_large`; beyond it uvicorn closes the connection (1009) unread.
@@ -73,7 +74,7 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         create_app(settings),
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=WireProtocol,  # uvicorn's websockets-sansio, plus pre-framed writes for fan-out
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
         # Compression costs CPU and ~100 KiB per connection; chat frames are small.
         ws_per_message_deflate=False,

@@ -42,8 +42,10 @@ class Settings:
     """Largest client frame accepted; bigger ones get `frame_too_large` (env HASHTALK_MAX_FRAME_BYTES)."""
     max_post_chars: int = 280
     """Longest post body, in characters (env HASHTALK_MAX_POST_CHARS)."""
-    send_queue: int = 1024
-    """Frames waiting for one slow connection before it is cut off to resume later (env HASHTALK_SEND_QUEUE)."""
+    send_buffer: int = 1024 * 1024
+    """Bytes waiting for one slow connection before it is cut off to resume later (env HASHTALK_SEND_BUFFER)."""
+    fanout_tick: float = 0.005
+    """Shortest window, in seconds, whose events go out together as one frame (env HASHTALK_FANOUT_TICK)."""
     hello_timeout: float = 5.0
     """Seconds a new connection has to send its hello (env HASHTALK_HELLO_TIMEOUT)."""
     rescan_seconds: float = 2.0
@@ -77,7 +79,8 @@ class Settings:
             "moderator_token": ("HASHTALK_MODERATOR_TOKEN", str),
             "max_frame_bytes": ("HASHTALK_MAX_FRAME_BYTES", int),
             "max_post_chars": ("HASHTALK_MAX_POST_CHARS", int),
-            "send_queue": ("HASHTALK_SEND_QUEUE", int),
+            "send_buffer": ("HASHTALK_SEND_BUFFER", int),
+            "fanout_tick": ("HASHTALK_FANOUT_TICK", float),
             "hello_timeout": ("HASHTALK_HELLO_TIMEOUT", float),
             "rescan_seconds": ("HASHTALK_RESCAN_SECONDS", float),
             "public_url": ("HASHTALK_URL", str),

@@ -70,6 +70,10 @@ class Client:
     welcome: dict[str, Any] = field(default_factory=dict)
     backlog: list[dict[str, Any]] = field(default_factory=list)
     """Frames received while waiting for another one, in order, still to be read."""
+    unbatched: list[dict[str, Any]] = field(default_factory=list)
+    """The rest of the last `batch` frame: its events are read one by one, like frames of their own."""
+    batches: int = 0
+    """How many `batch` frames arrived."""
 
     async def send(self, **frame: Any) -> None:
         await self.ws.send(json.dumps(frame))
@@ -91,7 +95,12 @@ class Client:
         return frame
 
     async def _receive(self, timeout: float) -> dict[str, Any]:
+        if self.unbatched:
+            return self.unbatched.pop(0)
         frame: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        if frame["type"] == "batch":
+            self.batches += 1
+            frame, *self.unbatched = frame["frames"]
         return frame
 
     async def post(self, body: str, cid: str, **extra: Any) -> dict[str, Any]:

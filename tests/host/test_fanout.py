@@ -1,70 +1,178 @@
-"""The fan-out queue on its own: order, independence from a slow client, and the cut-off."""
+"""The hub on its own: order, coalescing into batches, audiences, what follows a window, and the cut-off.
+
+The connections here are `RecordingWire`s: they stand for uvicorn's transport
+(host/wire.py), keeping what was written and reporting a backlog when told to.
+The same paths run through real sockets in the connection and fault tests.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import json
+from typing import Any
 
-from host.fanout import Hub, Outbox
+from websockets.frames import Frame
+from websockets.streams import StreamReader
+
+from host.fanout import CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
 
 WAIT = 5.0
 
 
-async def test_frames_go_out_in_order_to_everyone() -> None:
-    """Every connection's sender delivers every published frame, in publishing order."""
-    received: list[list[str]] = [[], []]
-    done = asyncio.Event()
+class RecordingWire:
+    """A connection that keeps every frame written to it; `stuck` makes its unsent bytes pile up."""
 
-    def sender(into: list[str]) -> Callable[[str], Awaitable[None]]:
-        async def send(text: str) -> None:
-            into.append(text)
-            if all(len(r) == 3 for r in received):
-                done.set()
+    def __init__(self) -> None:
+        self.frames: list[Any] = []
+        self.closed: tuple[int, str] | None = None
+        self.stuck = False
+        self._backlog = 0
+        self.written = asyncio.Event()
 
-        return send
+    def write(self, frame: bytes) -> bool:
+        if self.closed is not None:
+            return False
+        if self.stuck:
+            self._backlog += len(frame)
+        self.frames.append(json.loads(_payload(frame)))
+        self.written.set()
+        return True
 
-    hub = Hub()
-    outboxes = [Outbox(sender(into), limit=10) for into in received]
-    tasks = []
-    for outbox in outboxes:
-        hub.join(outbox)
-        tasks.append(outbox.start())
-    for text in ("a", "b", "c"):
-        hub.publish(text)
-    await asyncio.wait_for(done.wait(), WAIT)
-    assert received == [["a", "b", "c"], ["a", "b", "c"]]
-    for task in tasks:
-        task.cancel()
+    def backlog(self) -> int:
+        return self._backlog
+
+    def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+    def events(self) -> list[Any]:
+        """Every event received, unwrapped from batches, in order."""
+        out = []
+        for frame in self.frames:
+            out.extend(frame["frames"] if frame["type"] == "batch" else [frame])
+        return out
 
 
-async def test_a_client_that_stops_reading_is_cut_off_without_holding_up_the_rest() -> None:
-    """A sender stuck on one client overflows only its own queue: it is cut off and dropped, the others go on."""
-    stuck = asyncio.Event()
-    fast: list[str] = []
-    limit = 3
+def _payload(frame: bytes) -> bytes:
+    reader = StreamReader()
+    reader.feed_data(frame)
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        parsed: Frame = done.value
+        return bytes(parsed.data)
+    raise AssertionError("not one whole frame")
 
-    async def never_returns(text: str) -> None:
-        stuck.set()
-        await asyncio.Event().wait()
 
-    async def records(text: str) -> None:
-        fast.append(text)
+def event(seq: int, **data: Any) -> str:
+    return json.dumps({"type": "event", "seq": seq, "kind": "message", **data})
 
-    hub = Hub()
-    slow_box, fast_box = Outbox(never_returns, limit), Outbox(records, limit)
+
+def live(wire: RecordingWire, limit: int = 1 << 20, role: str = "participant", key: str = "") -> Outbox:
+    outbox = Outbox(wire, limit, role, key)
+    outbox.start()
+    return outbox
+
+
+async def test_the_first_event_goes_at_once_and_the_window_sends_the_rest_as_one_batch() -> None:
+    """A quiet hub sends an event immediately; events inside the window reach everyone as one batch, in order."""
+    hub = Hub(tick=0.05)
+    wires = [RecordingWire(), RecordingWire()]
+    for wire in wires:
+        hub.join(live(wire))
+    hub.publish(event(1))
+    assert [wire.frames for wire in wires] == [[json.loads(event(1))]] * 2
+    for seq in (2, 3, 4):
+        hub.publish(event(seq))
+    assert all(len(wire.frames) == 1 for wire in wires)  # held for the window
+    wires[0].written.clear()
+    await asyncio.wait_for(wires[0].written.wait(), WAIT)
+    for wire in wires:
+        assert [frame["type"] for frame in wire.frames] == ["event", "batch"]
+        assert [e["seq"] for e in wire.events()] == [1, 2, 3, 4]
+
+
+async def test_each_audience_gets_its_own_batch() -> None:
+    """Within one window moderators, the public and an event's subject each get the forms meant for them."""
+    hub = Hub(tick=0.05)
+    moderator, public, author = RecordingWire(), RecordingWire(), RecordingWire()
+    hub.join(live(moderator, role="moderator", key="mod"))
+    hub.join(live(public, key="bo"))
+    hub.join(live(author, key="ana"))
+    hub.publish(event(1))
+    hub.publish_views(Views(event(2, seen="moderators"), None, "ana", event(2, seen="author")))
+    hub.publish_views(Views(event(3, seen="moderators"), event(3, seen="public")))
+    author.written.clear()
+    await asyncio.wait_for(author.written.wait(), WAIT)
+    assert [(e["seq"], e.get("seen")) for e in moderator.events()] == [(1, None), (2, "moderators"), (3, "moderators")]
+    assert [(e["seq"], e.get("seen")) for e in public.events()] == [(1, None), (3, "public")]
+    assert [(e["seq"], e.get("seen")) for e in author.events()] == [(1, None), (2, "author"), (3, "public")]
+    assert public.frames[1]["type"] == "event"  # a window with one event for you is that event, unwrapped
+
+
+async def test_an_ack_follows_the_window_holding_its_event() -> None:
+    """A frame for one connection waits for the events published before it, so an ack never overtakes its post."""
+    hub = Hub(tick=0.05)
+    wire = RecordingWire()
+    outbox = live(wire)
+    hub.join(outbox)
+    hub.publish(event(1))
+    hub.publish(event(2))
+    hub.send(outbox, json.dumps({"type": "ack", "cid": "c2", "seq": 2}))
+    assert [frame["type"] for frame in wire.frames] == ["event"]
+    wire.written.clear()
+    await asyncio.wait_for(wire.written.wait(), WAIT)
+    assert [frame["type"] for frame in wire.frames] == ["event", "event", "ack"]
+
+
+async def test_a_client_that_stops_reading_is_cut_off_alone() -> None:
+    """Once a connection's unsent bytes pass the limit it is closed with 4008 and dropped; the others get every event."""
+    hub = Hub(tick=0.0)
+    slow, fast = RecordingWire(), RecordingWire()
+    slow.stuck = True
+    slow_box, fast_box = live(slow, limit=500), live(fast, limit=500)
     hub.join(slow_box)
     hub.join(fast_box)
-    slow_task, fast_task = slow_box.start(), fast_box.start()
-    hub.publish("0")
-    await asyncio.wait_for(stuck.wait(), WAIT)  # the slow sender holds frame 0; its queue is empty
-    for n in range(1, limit + 2):
-        hub.publish(str(n))
-        await asyncio.sleep(0)  # let the fast sender keep up, as it would between events
-    assert slow_box.cut_off
-    assert len(hub) == 1
-    await asyncio.wait_for(asyncio.gather(slow_task, return_exceptions=True), WAIT)
-    assert slow_task.cancelled()
-    assert not fast_box.cut_off
-    assert fast == [str(n) for n in range(limit + 2)]
-    assert not slow_box.offer("late")
-    fast_task.cancel()
+    for seq in range(1, 21):
+        hub.publish(event(seq, body="x" * 50))
+        await asyncio.sleep(0.002)
+    assert slow_box.cut_off and slow.closed is not None and slow.closed[0] == CLOSE_TOO_SLOW
+    assert len(hub) == 1 and not fast_box.cut_off
+    await asyncio.sleep(0.01)
+    assert [e["seq"] for e in fast.events()] == list(range(1, 21))
+    assert not slow_box.write(b"late")
+
+
+async def test_events_wait_for_a_connection_still_replaying_and_overflow_cuts_it_off() -> None:
+    """Before `start`, events are kept in order for the connection; too many of them cut it off instead."""
+    hub = Hub(tick=0.0)
+    wire, overflowing = RecordingWire(), RecordingWire()
+    waiting, too_slow = Outbox(wire, 10_000), Outbox(overflowing, 100)
+    hub.join(waiting)
+    hub.join(too_slow)
+    for seq in (1, 2, 3):
+        hub.publish(event(seq, body="y" * 40))
+        await asyncio.sleep(0.002)
+    assert wire.frames == [] and too_slow.cut_off and overflowing.closed == (CLOSE_TOO_SLOW, too_slow_reason())
+    assert waiting.start()
+    assert [e["seq"] for e in wire.events()] == [1, 2, 3]
+
+
+def too_slow_reason() -> str:
+    return "too far behind: resume from your last seq"
+
+
+async def test_finish_sends_the_last_word_after_the_window_then_closes() -> None:
+    """A removed identity's connections get the window's events, then the last word, then a policy close."""
+    hub = Hub(tick=0.05)
+    banned, other = RecordingWire(), RecordingWire()
+    hub.join(live(banned, key="spam"))
+    hub.join(live(other, key="ana"))
+    hub.publish(event(1))
+    hub.publish(event(2, kind_="ban"))
+    assert hub.finish(frozenset({"spam"}), json.dumps({"type": "error", "code": "banned"})) == 1
+    assert banned.closed is None
+    banned.written.clear()
+    await asyncio.wait_for(banned.written.wait(), WAIT)
+    assert [frame["type"] for frame in banned.frames] == ["event", "event", "error"]
+    assert banned.closed == (CLOSE_POLICY, "") and len(hub) == 1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from textual.widgets import Input
 
+from host.clock import ManualClock
 from host.server import start_server
 from tests.conftest import Harness, add_session, harness_settings, make_spec
 from tests.host.test_moderation import kind
@@ -172,3 +175,22 @@ async def test_a_reconnect_after_a_restart_resumes_the_feed_with_no_gap(chat: Ha
         posts = [seq for seq in live(app).feed.shown() if seq in room.posts]
         assert posts == [p["seq"] for p in (*before, *after, later)]  # each once, in order
         assert feed_bodies(app)[-1] == "A1: after the return"
+
+
+async def test_posts_coalesced_into_one_batch_frame_all_reach_the_feed(db_path: Path, clock: ManualClock) -> None:
+    """A busy moment's posts, sent to the console as one `batch` frame, each land in the feed once, in order."""
+    server = await start_server(harness_settings(db_path, clock, fanout_tick=0.3))  # every burst lands in one window
+    busy = Harness(server, db_path, clock)
+    try:
+        await add_session(db_path, make_spec())
+        async with busy.moderator() as moderator:
+            assert (await moderator.mod("start"))["type"] == "ack"
+        async with busy.participant("ana") as ana, running(busy) as (app, pilot, watch):
+            for n in range(1, 6):
+                await ana.send(type="post", cid=f"a{n}", body=f"A1: burst post {n}")
+            acks = [await ana.recv_until(lambda frame, n=n: frame.get("cid") == f"a{n}") for n in range(1, 6)]
+            await watch.until(pilot, lambda: acks[-1]["seq"] in live(app).feed.shown())
+            assert feed_bodies(app) == [f"A1: burst post {n}" for n in range(1, 6)]
+            assert ana.batches >= 1  # the console was sent the same batches as this participant
+    finally:
+        await server.stop()

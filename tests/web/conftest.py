@@ -65,11 +65,11 @@ async def harness(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
         await running.server.stop()
 
 
-async def restart_server(harness: Harness) -> None:
-    """Stop the server and start it again on the same port (a page's address stays valid)."""
+async def restart_server(harness: Harness, **settings: Any) -> None:
+    """Stop the server and start it again on the same port (a page's address stays valid), with `settings` changed."""
     port = harness.server.port
     await harness.server.stop()
-    harness.server = await start_server(harness_settings(harness.db_path, harness.clock), port=port)
+    harness.server = await start_server(harness_settings(harness.db_path, harness.clock, **settings), port=port)
 
 
 @dataclass
@@ -86,6 +86,8 @@ class People:
     """Uncaught script errors and CSP violations."""
     sent: dict[Page, list[dict[str, Any]]] = field(default_factory=dict)
     """Every frame each page sent on its websockets, in order."""
+    received: dict[Page, list[str]] = field(default_factory=dict)
+    """The `type` of every frame each page received, in order."""
     visitors_clock: datetime = VISITORS_CLOCK
     """The time every page's clock shows, frozen so countdowns only move when a test moves them."""
 
@@ -98,6 +100,8 @@ class People:
         page.on("console", lambda message: self._console(message.type, message.text))
         sent = self.sent[page] = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(json.loads(payload))))
+        received = self.received[page] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(json.loads(payload)["type"])))
         await page.clock.set_fixed_time(self.visitors_clock)
         self.pages.append(page)
         await page.goto(self.harness.server.url + path)

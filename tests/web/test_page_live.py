@@ -178,3 +178,19 @@ async def test_markup_in_posts_and_names_is_shown_as_text(people: People) -> Non
     for page in (ana, bob):
         assert await page.locator("main img, main script, header img").count() == 0
     assert people.dialogs == []
+
+
+async def test_posts_coalesced_into_one_batch_frame_all_show_in_order(people: People) -> None:
+    """A busy moment's posts, sent by the server as one `batch` frame, each appear once, in the order posted."""
+    await restart_server(people.harness, fanout_tick=0.3)  # every burst lands in one window
+    await live_session(people.harness)
+    page = await people.page()
+    await join(page, "ana")
+    async with people.harness.participant("bo") as bo:
+        for n in range(1, 6):
+            await bo.send(type="post", cid=f"b{n}", body=f"A1: burst post {n}")
+        await bo.recv_until(lambda frame: frame.get("cid") == "b5")
+    bodies = page.locator("article.post > .body")
+    await expect(bodies).to_have_text([f"A1: burst post {n}" for n in range(5, 0, -1)])  # newest first
+    assert "batch" in people.received[page]
+
