@@ -11,6 +11,7 @@ import uvicorn
 
 from host.app import create_app
 from host.settings import Settings
+from host.ws_trim import TrimmedWebSocketProtocol
 
 # Frames between the protocol's limit and this are refused politely with
 # `frame_too_large`; beyond it uvicorn closes the connection (1009) unread.
@@ -73,7 +74,8 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         create_app(settings),
         host=host,
         port=port,
-        ws="websockets-sansio",
+        # uvicorn's websockets-sansio, without the per-connection weight an idle connection need not carry.
+        ws=TrimmedWebSocketProtocol,
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
         # Compression costs CPU and ~100 KiB per connection; chat frames are small.
         ws_per_message_deflate=False,
