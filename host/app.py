@@ -1,4 +1,4 @@
-"""`create_app(settings)`: the Starlette app, built the same way by the CLI and the tests."""
+"""`create_app(settings)`: the ASGI app, built the same way by the CLI and the tests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.datastructures import State
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from host import api, recap_api, session_api, transcript_api
 from host.connection import session_socket
@@ -25,7 +28,7 @@ from web.routes import ROUTES as WEB_ROUTES
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings) -> SocketsFirst:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         storage = Storage(settings.db_path)
@@ -68,7 +71,37 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/sessions/{slug}/recap/preview", recap_api.preview, methods=["POST"]),
         Route("/api/sessions/{slug}/recap/diff", recap_api.diff, methods=["GET"]),
         Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
-        WebSocketRoute("/ws/{slug}", session_socket),
         *WEB_ROUTES,
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)]))
+
+
+class SocketsFirst:
+    """Session websockets (`/ws/<slug>`) straight to their endpoint; everything else to the Starlette app.
+
+    An open websocket keeps its whole call chain suspended for as long as it
+    lives. Through Starlette's middleware and router that chain is about
+    5 KiB per idle connection (bench/memory.py, docs/benchmarks.md), and the
+    middleware has nothing to do for a websocket: the security headers are
+    for pages, and the endpoint answers its own errors.
+    """
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    @property
+    def state(self) -> State:
+        return self.app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and (slug := _session_slug(scope["path"])) is not None:
+            scope["app"] = self.app
+            scope["path_params"] = {"slug": slug}
+            await session_socket(WebSocket(scope, receive, send))
+            return
+        await self.app(scope, receive, send)
+
+
+def _session_slug(path: str) -> str | None:
+    slug = path.removeprefix("/ws/")
+    return slug if slug != path and slug and "/" not in slug else None

@@ -74,7 +74,8 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         create_app(settings),
         host=host,
         port=port,
-        ws=WireProtocol,  # uvicorn's websockets-sansio, plus pre-framed writes for fan-out
+        # uvicorn's websockets-sansio, trimmed for idle connections (ws_trim.py), with pre-framed writes (wire.py).
+        ws=WireProtocol,
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
         # Compression costs CPU and ~100 KiB per connection; chat frames are small.
         ws_per_message_deflate=False,

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
+
+from host.ws_trim import TrimmedWebSocketProtocol
 
 EXTENSION = "hashtalk.wire"
 
@@ -49,7 +50,7 @@ class Wire:
         self._protocol.close_now(code, reason)
 
 
-class WireProtocol(WebSocketsSansIOProtocol):
+class WireProtocol(TrimmedWebSocketProtocol):
     """uvicorn's websockets Sans-I/O protocol, offering a `Wire` to the app and never waiting on a stuck client."""
 
     def handle_connect(self, event: Any) -> None:
