@@ -18,6 +18,7 @@ from bench.logcheck import AckedPost
 from bench.resuming import ResumingClient, client_random
 
 POLL = 0.02
+JOIN_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class Crowd:
         async def join(client: ResumingClient) -> None:
             async with gate:
                 run = asyncio.ensure_future(client.run())
-                await self._until(lambda: bool(client.welcomes) or client.refused is not None or run.done(), 60.0)
+                answered = asyncio.ensure_future(client.answered.wait())
+                await asyncio.wait({run, answered}, timeout=JOIN_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+                answered.cancel()
             await run
 
         self._tasks = [asyncio.create_task(join(client)) for client in self.clients]

@@ -56,6 +56,8 @@ class KillFigures:
     """From the kill to the new server serving."""
     recovered: float | None
     """From the kill to the last participant's welcome; None if some never came back."""
+    after_serving: float | None
+    """From the new server serving to the last participant's welcome: the backoff's share of `recovered`."""
     resumed: int
 
 
@@ -103,8 +105,11 @@ class Result:
 
 def recovery_summary(kills: list[KillFigures]) -> dict[str, float | None]:
     recovered = [k.recovered for k in kills if k.recovered is not None]
+    after_serving = [k.after_serving for k in kills if k.after_serving is not None]
     starts = [k.start for k in kills]
     return {
+        "after_serving_median": round(statistics.median(after_serving), 3) if after_serving else None,
+        "after_serving_max": round(max(after_serving), 3) if after_serving else None,
         "recover_median": round(statistics.median(recovered), 3) if recovered else None,
         "recover_max": round(max(recovered), 3) if recovered else None,
         "start_median": round(statistics.median(starts), 3) if starts else None,
@@ -197,7 +202,8 @@ async def _kill_once(server: RestartableServer, crowd: Crowd, after: float) -> K
     last = max((client.welcomes[-1] for client in crowd.clients if client.welcomes), default=killed)
     return KillFigures(
         after=round(after, 3), unacked=unacked, start=round(serving - killed, 3),
-        recovered=round(last - killed, 3) if resumed == len(crowd.clients) else None, resumed=resumed,
+        recovered=round(last - killed, 3) if resumed == len(crowd.clients) else None,
+        after_serving=round(last - serving, 3) if resumed == len(crowd.clients) else None, resumed=resumed,
     )  # fmt: skip
 
 
@@ -222,6 +228,8 @@ def table(r: Result) -> str:
         f"  recovery    kill → serving again: median {summary['start_median']} s, max {summary['start_max']} s",
         f"              kill → every participant welcomed: median {summary['recover_median']} s,"
         f" max {summary['recover_max']} s",
+        f"              serving → every participant welcomed: median {summary['after_serving_median']} s,"
+        f" max {summary['after_serving_max']} s",
         f"  posts       {r.posts} made, {r.acked} acked, {d.resends} resent after a reconnect,"
         f" {d.unacked} never acked; errors {_counts(d.errors)}",
         f"  attempts    {d.attempts} connection attempts; without a welcome: {_counts(d.failures)}",

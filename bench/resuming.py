@@ -57,11 +57,13 @@ class Link(asyncio.BufferedProtocol):
 
     @property
     def is_open(self) -> bool:
-        return self.welcomed.done() and self.welcomed.result() and not self.closed.done()
+        welcomed = self.welcomed
+        return welcomed.done() and not welcomed.cancelled() and welcomed.result() and not self.closed.done()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        self._owner.connects.append(time.monotonic())
         self._ws.send_request(self._ws.connect())
         self._flush()
 
@@ -147,6 +149,10 @@ class ResumingClient:
         """Welcomes whose head was below the last `seq` seen: the server lost events it had sent."""
         self.welcomes: list[float] = []
         """time.monotonic() of every welcome."""
+        self.connects: list[float] = []
+        """time.monotonic() of every TCP connection made (the server accepted it)."""
+        self.answered = asyncio.Event()
+        """Set by the first welcome or refusal."""
         self.attempts = 0
         self.failures: Counter[str] = Counter()
         """Why attempts ended before a welcome."""
@@ -166,7 +172,6 @@ class ResumingClient:
         self.errors: Counter[str] = Counter()
         self._link: Link | None = None
         self._stopping = False
-        self._wake: asyncio.Event | None = None
 
     @property
     def connected(self) -> bool:
@@ -185,15 +190,21 @@ class ResumingClient:
             self._send(self._link, cid, body)
 
     async def run(self) -> None:
-        """Connect, and reconnect after every drop, until stopped or refused."""
+        """Connect, and reconnect after every drop, until stopped (cancel it then) or refused.
+
+        No task, shield or wait_for per attempt: thousands of clients
+        reconnecting at once would spend the load core on that bookkeeping.
+        """
         loop = asyncio.get_running_loop()
         failed = 0  # attempts that failed since the last welcome: the backoff's exponent
-        self._wake = asyncio.Event()
         while not self._stopping and self.refused is None:
             link = Link(self)
             self.attempts += 1
             try:
-                welcomed = await asyncio.wait_for(self._open(loop, link), OPEN_TIMEOUT)
+                async with asyncio.timeout(OPEN_TIMEOUT):
+                    await loop.create_connection(lambda: link, *self._address)
+                    self._link = link
+                    welcomed = await link.welcomed
             except (OSError, TimeoutError) as error:
                 welcomed, link.failure = False, _reason(error)
             if welcomed:
@@ -206,21 +217,11 @@ class ResumingClient:
             self._link = None
             if self._stopping or self.refused is not None:
                 return
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._policy.delay(failed, self._random))
-            except TimeoutError:
-                pass
-
-    async def _open(self, loop: asyncio.AbstractEventLoop, link: Link) -> bool:
-        await loop.create_connection(lambda: link, *self._address)
-        self._link = link
-        return await asyncio.shield(link.welcomed)
+            await asyncio.sleep(self._policy.delay(failed, self._random))
 
     async def stop(self) -> None:
-        """Close the connection (if any) and stop coming back."""
+        """Close the connection (if any); the task in `run` ends once it is gone (or is cancelled)."""
         self._stopping = True
-        if self._wake is not None:
-            self._wake.set()
         link = self._link
         if link is not None:
             link.close()
@@ -234,6 +235,8 @@ class ResumingClient:
     def on_text(self, link: Link, data: bytes) -> None:
         frame = json.loads(data)
         kind = frame.get("type")
+        if link.welcomed.cancelled():
+            return  # the attempt timed out: this connection is being dropped
         if not link.welcomed.done():
             self._first_frame(link, frame)
         elif kind == "event":
@@ -248,6 +251,7 @@ class ResumingClient:
             self.outbox.pop(frame.get("cid"), None)  # refused for good: a resend would be refused again
 
     def _first_frame(self, link: Link, frame: dict[str, Any]) -> None:
+        self.answered.set()
         if frame.get("type") != "welcome":
             self.refused = str(frame.get("code", frame.get("type")))
             link.fail(f"refused: {self.refused}")
@@ -284,6 +288,9 @@ class ResumingClient:
     def first_welcome_after(self, instant: float) -> float | None:
         """The first welcome at or after `instant`, or None."""
         return next((at for at in self.welcomes if at >= instant), None)
+
+    def first_connect_after(self, instant: float) -> float | None:
+        return next((at for at in self.connects if at >= instant), None)
 
 
 def _reason(error: BaseException) -> str:

@@ -64,6 +64,10 @@ class Result:
     resumed: int
     resume: Distribution
     """Per participant, restart → its welcome, in ms."""
+    accepted: Distribution
+    """Per participant, restart → the TCP connection of the attempt that got the welcome, in ms."""
+    welcome_wait: Distribution
+    """Per participant, that connection → its welcome (handshake, hello, admission), in ms."""
     resume_after_serving_max: float | None
     """The last welcome after the server was serving again, in seconds."""
     server_cpu: float
@@ -195,16 +199,21 @@ async def measure(o: argparse.Namespace) -> Result:
             lag_task.cancel()
             await crowd.stop()
             await server.stop()
-    waits = sorted(
-        at - restarted for client in crowd.clients if (at := client.first_welcome_after(restarted)) is not None
-    )
+    waits, accepts, welcome_waits = [], [], []
+    for client in crowd.clients:
+        if (welcomed := client.first_welcome_after(restarted)) is not None:
+            connected = max(at for at in client.connects if at <= welcomed)
+            waits.append(welcomed - restarted)
+            accepts.append(connected - restarted)
+            welcome_waits.append(welcomed - connected)
     after_serving = [at - serving + restarted for at in waits]
     return Result(
         command=_command(o), seed=o.seed, machine=machine, clients=o.clients, stop=o.stop, backoff=o.backoff,
         backoff_constants=backoff_constants(o.backoff), rate=o.rate, target=o.target,
         stopped_cleanly=stopped_cleanly if o.stop == "clean" else None, join_seconds=round(join_seconds, 3),
         stop_seconds=round(restarted - stopping, 3), start_seconds=round(serving - restarted, 3),
-        resumed=resumed, resume=Distribution.of(waits),
+        resumed=resumed, resume=Distribution.of(waits), accepted=Distribution.of(accepts),
+        welcome_wait=Distribution.of(welcome_waits),
         resume_after_serving_max=round(max(after_serving), 3) if after_serving else None,
         server_cpu=round(server_cpu, 2), load_cpu=round(load_cpu, 3),
         load_cpu_peak=round(peak.peak, 3) if peak.peak is not None else None, load_lag=Distribution.of(lag_samples),
@@ -237,6 +246,9 @@ def table(r: Result) -> str:
         f"  restart     serving again {r.start_seconds:g} s after the restart",
         f"  resumed     {r.resumed}/{r.clients}; restart → welcome p50 {_s(w.p50)}, p99 {_s(w.p99)},"
         f" max {_s(w.max)} (last welcome {r.resume_after_serving_max} s after serving)",
+        f"              restart → TCP connection p50 {_s(r.accepted.p50)}, p99 {_s(r.accepted.p99)},"
+        f" max {_s(r.accepted.max)}; connection → welcome p50 {_s(r.welcome_wait.p50)},"
+        f" p99 {_s(r.welcome_wait.p99)}, max {_s(r.welcome_wait.max)}",
         f"  attempts    {d.attempts} in all; without a welcome: {_counts(d.failures)}",
         f"  server      {r.server_cpu:g} s of CPU from its start to the last welcome",
         f"  load        {r.load_cpu:.0%} of its core while they came back (busiest half second"
