@@ -32,6 +32,9 @@ class Delivery:
     duplicates: int
     rewinds: int
     refused: dict[str, int]
+    """Clients whose hello was refused for good, by error code."""
+    hello_errors: dict[str, int]
+    """Every error answering a hello, retried or not."""
     resends: int
     ack_conflicts: int
     errors: dict[str, int]
@@ -121,6 +124,7 @@ class Crowd:
             duplicates=sum(c.duplicates for c in clients),
             rewinds=sum(c.rewinds for c in clients),
             refused=dict(Counter(c.refused for c in clients if c.refused is not None)),
+            hello_errors=total([c.hello_errors for c in clients]),
             resends=sum(c.resends for c in clients),
             ack_conflicts=sum(c.ack_conflicts for c in clients),
             errors=total([c.errors for c in clients]),

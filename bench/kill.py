@@ -78,6 +78,8 @@ class Result:
     load_cpu: float
     """The load process's CPU over the run, as a share of its core."""
     seconds: float
+    server_errors: list[str] = field(default_factory=list)
+    """ERROR lines in the server's log, over all its starts."""
     checks: dict[str, bool] = field(default_factory=dict)
 
     def judge(self) -> Result:
@@ -88,7 +90,9 @@ class Result:
             "every acked post in the log exactly once": log.every_ack_once and d.ack_conflicts == 0,
             "integrity_check ok": log.sound,
             "seq 1..head without a gap": log.seq_unbroken,
-            "every client saw every event once": d.every_event_once and not d.refused,
+            "no hello refused": not d.hello_errors,
+            "no error in the server's log": not self.server_errors,
+            "every client saw every event once": d.every_event_once,
         }
         return self
 
@@ -183,11 +187,13 @@ async def measure(o: argparse.Namespace) -> Result:
         delivery = crowd.delivery(head)
         acked = crowd.acked_posts()
         log = check_log(server.db_path, acked)
+        server_errors = server.logged_errors()
     seconds = time.monotonic() - began
     return Result(
         command=_command(o), seed=o.seed, machine=machine, clients=o.clients, posters=o.posters, rate=o.rate,
         backoff=o.backoff, kills=kills, posts=posts, acked=len(acked), delivery=delivery, log=log,
         load_cpu=round((cpu_seconds(os.getpid()) - cpu_began) / seconds, 3), seconds=round(seconds, 1),
+        server_errors=server_errors,
     ).judge()  # fmt: skip
 
 
@@ -235,7 +241,7 @@ def table(r: Result) -> str:
         f"  attempts    {d.attempts} connection attempts; without a welcome: {_counts(d.failures)}",
         f"  log         head {log.head}, {log.events} events, {log.messages} messages; integrity_check {log.integrity}",
         f"  delivery    {d.complete}/{d.clients} participants saw every event 1..{log.head} once;"
-        f" gaps {d.gaps}, duplicates {d.duplicates}, rewinds {d.rewinds}, refused {_counts(d.refused)}",
+        f" gaps {d.gaps}, duplicates {d.duplicates}, rewinds {d.rewinds}; hello errors {_counts(d.hello_errors)}",
         f"  load        the participants' process used {r.load_cpu:.0%} of its core",
         "",
     ]
@@ -250,6 +256,8 @@ def table(r: Result) -> str:
     unrecovered = [f"kill {n + 1}: {k.resumed}/{r.clients}" for n, k in enumerate(r.kills) if k.recovered is None]
     if unrecovered:
         lines.append(f"  unrecovered {', '.join(unrecovered)}")
+    if r.server_errors:
+        lines.append(f"  server log  {len(r.server_errors)} ERROR lines, the first: {r.server_errors[0]}")
     return "\n".join(lines)
 
 

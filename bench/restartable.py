@@ -161,6 +161,14 @@ class RestartableServer:
         seq: int = json.loads(body)["seq"]
         return seq
 
+    def logged_errors(self) -> list[str]:
+        """The ERROR lines the server logged over all its starts (an exception in a connection, say)."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return []
+        return [line for line in text.splitlines() if line.startswith("ERROR")]
+
     def log_tail(self, lines: int = 20) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

@@ -28,9 +28,14 @@ from urllib.parse import urlsplit
 
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from bench.backoff import Policy
+from tui.link import FINAL_CODES as CONSOLE_FINAL_CODES
+
+FINAL_CODES = CONSOLE_FINAL_CODES | {"handle_taken", "bad_handle"}
+"""Hello refusals another attempt would only repeat (the console's, and a participant's handle)."""
 
 OPEN_TIMEOUT = 10.0
 """An attempt that has no welcome after this long is given up (the console's HELLO_WAIT)."""
@@ -96,7 +101,8 @@ class Link(asyncio.BufferedProtocol):
             self.closed.set_result(None)
 
     def send_text(self, text: str) -> None:
-        if self._transport is None or self._transport.is_closing():
+        # The server's close may have come in the same read as what is being answered.
+        if self._transport is None or self._transport.is_closing() or self._ws.state is not State.OPEN:
             return
         self._ws.send_text(text.encode())
         self._flush()
@@ -157,7 +163,9 @@ class ResumingClient:
         self.failures: Counter[str] = Counter()
         """Why attempts ended before a welcome."""
         self.refused: str | None = None
-        """A refused hello's error code: this client stops."""
+        """A hello refused for good (FINAL_CODES): this client stops."""
+        self.hello_errors: Counter[str] = Counter()
+        """Every error answering a hello, final or not (`hello_timeout` is worth another attempt)."""
         self.outbox: dict[str, str] = {}
         """cid → body of every post not acknowledged yet, oldest first."""
         self.acked: dict[str, int] = {}
@@ -251,11 +259,15 @@ class ResumingClient:
             self.outbox.pop(frame.get("cid"), None)  # refused for good: a resend would be refused again
 
     def _first_frame(self, link: Link, frame: dict[str, Any]) -> None:
-        self.answered.set()
         if frame.get("type") != "welcome":
-            self.refused = str(frame.get("code", frame.get("type")))
-            link.fail(f"refused: {self.refused}")
+            code = str(frame.get("code", frame.get("type")))
+            self.hello_errors[code] += 1
+            if code in FINAL_CODES:
+                self.refused = code
+                self.answered.set()
+            link.fail(f"error {code}")
             return
+        self.answered.set()
         if frame["seq"] < self.last:
             self.rewinds += 1
         self.token = frame.get("token") or self.token

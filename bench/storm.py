@@ -81,6 +81,8 @@ class Result:
     posts: int
     delivery: Delivery
     saturated: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    """ERROR lines in the server's log, over all its starts."""
     checks: dict[str, bool] = field(default_factory=dict)
 
     def judge(self) -> Result:
@@ -96,7 +98,8 @@ class Result:
             f"every participant resumed within {self.target:g} s": (
                 self.resumed == self.clients and last is not None and last <= self.target * 1000
             ),
-            "no hello refused": not d.refused,
+            "no hello refused": not d.hello_errors,
+            "no error in the server's log": not self.server_errors,
             "every participant saw every event once": d.every_event_once,
             "every post acked once": d.unacked == 0 and d.ack_conflicts == 0 and not d.errors,
         }
@@ -199,6 +202,7 @@ async def measure(o: argparse.Namespace) -> Result:
             lag_task.cancel()
             await crowd.stop()
             await server.stop()
+        server_errors = server.logged_errors()
     waits, accepts, welcome_waits = [], [], []
     for client in crowd.clients:
         if (welcomed := client.first_welcome_after(restarted)) is not None:
@@ -217,7 +221,7 @@ async def measure(o: argparse.Namespace) -> Result:
         resume_after_serving_max=round(max(after_serving), 3) if after_serving else None,
         server_cpu=round(server_cpu, 2), load_cpu=round(load_cpu, 3),
         load_cpu_peak=round(peak.peak, 3) if peak.peak is not None else None, load_lag=Distribution.of(lag_samples),
-        posts=posts, delivery=crowd.delivery(head),
+        posts=posts, delivery=crowd.delivery(head), server_errors=server_errors,
     ).judge()  # fmt: skip
 
 
@@ -255,7 +259,7 @@ def table(r: Result) -> str:
         f" {r.load_cpu_peak or 0:.0%}); loop lag p99 {_ms(r.load_lag.p99)},"
         f" max {_ms(r.load_lag.max)}",
         f"  delivery    {d.complete}/{d.clients} saw every event once; gaps {d.gaps}, duplicates {d.duplicates},"
-        f" rewinds {d.rewinds}; refused {_counts(d.refused)}; {r.posts} posts, {d.resends} resent,"
+        f" rewinds {d.rewinds}; hello errors {_counts(d.hello_errors)}; {r.posts} posts, {d.resends} resent,"
         f" {d.unacked} unacked, errors {_counts(d.errors)}",
         "",
     ]
@@ -263,6 +267,8 @@ def table(r: Result) -> str:
         lines.append("  SATURATED   " + "; ".join(r.saturated) + ": the times are an upper bound")
     for name, ok in r.checks.items():
         lines.append(f"  {'pass' if ok else 'FAIL':<11} {name}")
+    if r.server_errors:
+        lines.append(f"  server log  {len(r.server_errors)} ERROR lines, the first: {r.server_errors[0]}")
     return "\n".join(lines)
 
 
