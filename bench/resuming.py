@@ -156,7 +156,7 @@ class ResumingClient:
         self.welcomes: list[float] = []
         """time.monotonic() of every welcome."""
         self.connects: list[float] = []
-        """time.monotonic() of every TCP connection made (the server accepted it)."""
+        """time.monotonic() of every TCP connection made (by the kernel: the server may not have accepted it yet)."""
         self.answered = asyncio.Event()
         """Set by the first welcome or refusal."""
         self.attempts = 0
@@ -180,10 +180,6 @@ class ResumingClient:
         self.errors: Counter[str] = Counter()
         self._link: Link | None = None
         self._stopping = False
-
-    @property
-    def connected(self) -> bool:
-        return self._link is not None and self._link.is_open
 
     def hello(self) -> dict[str, Any]:
         if self.token is None:
