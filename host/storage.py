@@ -768,8 +768,15 @@ class _Transaction:
 
 
 async def _one(db: aiosqlite.Connection, sql: str, params: Any = ()) -> Any:
-    async with db.execute(sql, params) as cursor:
-        return await cursor.fetchone()
+    """The first row of a query that returns at most a few, or None: one call on the connection's thread.
+
+    Never a cursor's execute, fetchone and close as three calls: between them
+    the unfinished statement holds a read transaction open, and every other
+    coroutine's query on the shared reader in that window reads its older
+    snapshot (a replay then missed events up to the room's head).
+    """
+    rows = await db.execute_fetchall(sql, params)
+    return rows[0] if rows else None
 
 
 def _statements(script: str) -> list[str]:
