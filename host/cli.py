@@ -56,7 +56,9 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
     async def run() -> None:
         async with Storage(settings.db_path) as storage:
             token_line = await moderator_token_line(storage, settings)
-        server = await start_server(settings, host, port, log_level="info")
+        # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
+        # a tenth of the server's time while a restarted crowd reconnects.
+        server = await start_server(settings, host, port, log_level="warning")
         tune_garbage_collector()
         click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
         click.echo(token_line)

@@ -194,3 +194,26 @@ async def test_posts_coalesced_into_one_batch_frame_all_show_in_order(people: Pe
     await expect(bodies).to_have_text([f"A1: burst post {n}" for n in range(5, 0, -1)])  # newest first
     assert "batch" in people.received[page]
 
+
+
+async def test_a_hello_refused_for_a_passing_reason_is_tried_again(people: People) -> None:
+    """A `hello_timeout` before the welcome says nothing about the hello: the page reconnects and gets in."""
+    await live_session(people.harness)
+    connections = 0
+
+    async def time_out_the_first_hello(page_side: WebSocketRoute) -> None:
+        nonlocal connections
+        connections += 1
+        if connections == 1:
+            page_side.send('{"type":"error","code":"hello_timeout","message":"No hello arrived in time."}')
+            await page_side.close(code=1008, reason="hello_timeout")
+            return
+        page_side.connect_to_server()
+
+    context = await people.browser.new_context()
+    people.contexts.append(context)
+    page = await context.new_page()
+    await page.route_web_socket("**/ws/chat", time_out_the_first_hello)
+    await page.goto(people.harness.server.url + "/s/chat")
+    await expect(page.locator("#you")).to_have_text("You are reading along as a viewer.", timeout=15_000)
+    assert connections == 2

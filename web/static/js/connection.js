@@ -3,10 +3,12 @@
 // resumes from the last seq the page saw (the page's hello says it).
 
 const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 20000;
+const BACKOFF_CAP_MS = 10000; // after a restart a whole crowd is back within about that
 // Errors after which the server closes and would refuse the same identity
 // again: coming back would only loop (see docs/protocol.md, "closes").
 const FINAL_CODES = new Set(["banned"]);
+// Refusals of a hello that say nothing about the hello itself: the same hello may well succeed later.
+const PASSING_CODES = new Set(["hello_timeout", "internal"]);
 
 export class Connection {
   /**
@@ -126,8 +128,8 @@ export class Connection {
         if (this.welcomed) {
           if (FINAL_CODES.has(frame.code)) this.refusal = true; // the close that follows is for good
           this.handlers.error(frame);
-        } else {
-          // Before the welcome every error closes the connection: retrying the same hello is pointless.
+        } else if (!PASSING_CODES.has(frame.code)) {
+          // Before the welcome an error closes the connection: retrying the same hello is pointless.
           this.refusal = true;
           this.handlers.refused(frame);
         }
