@@ -54,9 +54,11 @@ from bench.report import (  # noqa: E402
     judge,
     table,
 )
-from bench.target import HashtalkServer, Target  # noqa: E402
+from bench.target import HashtalkServer, NaiveStarletteServer, Target, WebsocketsBroadcastServer  # noqa: E402
 
-TARGETS: dict[str, Callable[[Path, int], Target]] = {"hashtalk": HashtalkServer}
+TARGETS: dict[str, Callable[[Path, int], Target]] = {
+    server.name: server for server in (HashtalkServer, NaiveStarletteServer, WebsocketsBroadcastServer)
+}
 """Servers the load can be pointed at, by name."""
 LEAD_IN = 0.5
 """Seconds between the last connection and the first post, so the first post is not timed from a busy loop."""
