@@ -7,7 +7,7 @@ import json
 import pytest
 from websockets.frames import Close, Frame, Opcode
 
-from bench.drain import EVENT_MARK
+from bench.receiver import EVENT_MARK
 from bench.framereader import CLOSE, PING, TEXT, FrameError, FrameReader
 
 
@@ -79,20 +79,21 @@ def test_a_64_bit_length_is_read_as_one() -> None:
     assert collected.frames == [(TEXT, payload)]
 
 
-def test_events_are_counted_alone_and_in_batches() -> None:
-    """The receivers' count of the event mark finds one per event, alone or inside a batch, and none in an ack."""
+def test_counting_mode_finds_one_mark_per_event_alone_or_batched_and_still_hands_over_pings() -> None:
+    """With a mark set, text frames are counted, not handed over: one per event, alone or in a batch, none in an
+    ack or in a body that quotes the mark; control frames still reach the handler."""
     alone = json.dumps(event(1), separators=(",", ":")).encode()
     batch = json.dumps(
         {"type": "batch", "frames": [event(2), event(3, 'a body quoting "type":"event"')]}, separators=(",", ":")
     ).encode()
     ack = b'{"type":"ack","cid":"c1","seq":3}'
-    counted = [
-        payload.count(EVENT_MARK)
-        for _, payload in _collect(
-            server_frame(Opcode.TEXT, alone) + server_frame(Opcode.TEXT, batch) + server_frame(Opcode.TEXT, ack)
-        )
-    ]
-    assert counted == [1, 2, 0]
+    stream = b"".join(server_frame(Opcode.TEXT, payload) for payload in (alone, batch, ack))
+    collected = Collected()
+    collected.reader.mark = EVENT_MARK
+    collected.feed(stream[:100])
+    collected.feed(stream[100:] + server_frame(Opcode.PING, b"p"))
+    assert (collected.reader.marks, collected.reader.text_frames) == (3, 3)
+    assert collected.frames == [(PING, b"p")]
 
 
 @pytest.mark.parametrize(
