@@ -82,16 +82,17 @@ class Options:
 
     @property
     def command(self) -> str:
+        target = "" if self.target == "hashtalk" else f" --target {self.target}"
         return (
-            f"bench/fanout.py --receivers {self.receivers} --rate {self.rate:g} --duration {self.duration:g}"
+            f"bench/fanout.py{target} --receivers {self.receivers} --rate {self.rate:g} --duration {self.duration:g}"
             f" --probes {self.probes} --posters {self.posters} --body-chars {self.body_chars}"
         )
 
 
-def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def option_parser(description: str) -> argparse.ArgumentParser:
+    """The options of one run, all but the target: shared with bench/compare.py, which runs every target."""
+    parser = argparse.ArgumentParser(description=description)
     add = parser.add_argument
-    add("--target", choices=sorted(TARGETS), default="hashtalk", help="the server to measure [hashtalk]")
     add("--receivers", type=int, default=1000, help="connections that only count events [1000]")
     add("--probes", type=int, default=5, help="connections that timestamp every post [5]")
     add("--posters", type=int, default=10, help="participants who post, in turn [10]")
@@ -105,7 +106,11 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
     add("--grace", type=float, default=10.0, help="seconds to wait for the last deliveries after posting [10]")
     add("--p99-limit-ms", type=float, default=100.0, help="the floor for p99 delivery latency [100]")
     add("--json", action="store_true", help="print the figures as JSON instead of a table")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace, target: str) -> Options:
+    """Check the parsed options (the parser reports what is wrong) and make them a run's Options."""
     if args.receivers < 0 or args.probes < 1 or args.posters < 1 or args.drain_processes < 1:
         parser.error("at least one probe, one poster and one drain process; receivers 0 or more")
     if args.rate <= 0 or args.duration <= 0:
@@ -118,9 +123,15 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
             parser.error(f"{flag} {core}: this process may only use cores {sorted(available)}")
     if args.server_core == args.load_core:
         parser.error("the server and the load need a core each")
-    json_output = args.json
-    del args.json
-    return Options(**vars(args)), json_output
+    fields = {name: value for name, value in vars(args).items() if name in Options.__dataclass_fields__}
+    return Options(**{**fields, "target": target})
+
+
+def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
+    parser = option_parser(__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=sorted(TARGETS), default="hashtalk", help="the server to measure [hashtalk]")
+    args = parser.parse_args(argv)
+    return options_from(parser, args, args.target), args.json
 
 
 async def measure(options: Options) -> Result:
