@@ -156,7 +156,8 @@ class Drain:
             for fd, mask in ready:
                 connection = connections.get(fd)
                 if connection is None:
-                    self._stdin()
+                    if fd == 0:
+                        self._stdin()
                     continue
                 if mask & _OUT:
                     self._writable(connection)
