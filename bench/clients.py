@@ -25,6 +25,8 @@ from bench.target import Target
 
 OPEN_TIMEOUT = 30.0
 _BODY = re.compile(r"^bench post (\d+) due (\d+\.\d+)")
+_EVENTS = ('{"type":"event"', '{"type":"batch"')
+"""How the frames that carry events start; acks and errors are never inside a batch."""
 _FILLER = "and the rest of the answer runs on the way chat answers do, "
 
 
@@ -80,8 +82,12 @@ class Probe:
             async for text in self._ws:
                 arrived = time.monotonic()
                 frame = json.loads(text)
-                if frame.get("type") == "event":
+                kind = frame.get("type")
+                if kind == "event":
                     self._on_event(frame, arrived)
+                elif kind == "batch":  # a tick's events in one frame, in seq order: all arrived together
+                    for event in frame["frames"]:
+                        self._on_event(event, arrived)
         except ConnectionClosed as closed:
             self.lost = f"closed {closed.rcvd.code if closed.rcvd else 'without a close frame'}"
         else:
@@ -151,7 +157,7 @@ class Poster:
         try:
             async for text in self._ws:
                 arrived = time.monotonic()
-                if '"type":"event"' in text[:20]:
+                if text.startswith(_EVENTS):
                     continue  # everyone's posts come back to posters too; only answers matter here
                 frame = json.loads(text)
                 due = self._due.pop(frame.get("cid"), None)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/fanout.py --receivers 1000 --rate 10 --duration 30 [--json]
 
 The real server runs as `hashtalk serve` pinned to one core; everything that
-loads it runs pinned to another. Many cheap receivers only drain frames (in
+loads it runs pinned to another. Many cheap receivers only count events (in
 their own process, see bench/drain.py), a few probes timestamp every post as
 it arrives, and posters with their own handles post on a fixed timetable
 without waiting for acks. The run reports latency percentiles, what each probe
@@ -54,9 +54,11 @@ from bench.report import (  # noqa: E402
     judge,
     table,
 )
-from bench.target import HashtalkServer, Target  # noqa: E402
+from bench.target import HashtalkServer, NaiveStarletteServer, Target, WebsocketsBroadcastServer  # noqa: E402
 
-TARGETS: dict[str, Callable[[Path, int], Target]] = {"hashtalk": HashtalkServer}
+TARGETS: dict[str, Callable[[Path, int], Target]] = {
+    server.name: server for server in (HashtalkServer, NaiveStarletteServer, WebsocketsBroadcastServer)
+}
 """Servers the load can be pointed at, by name."""
 LEAD_IN = 0.5
 """Seconds between the last connection and the first post, so the first post is not timed from a busy loop."""
@@ -80,17 +82,18 @@ class Options:
 
     @property
     def command(self) -> str:
+        target = "" if self.target == "hashtalk" else f" --target {self.target}"
         return (
-            f"bench/fanout.py --receivers {self.receivers} --rate {self.rate:g} --duration {self.duration:g}"
+            f"bench/fanout.py{target} --receivers {self.receivers} --rate {self.rate:g} --duration {self.duration:g}"
             f" --probes {self.probes} --posters {self.posters} --body-chars {self.body_chars}"
         )
 
 
-def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def option_parser(description: str) -> argparse.ArgumentParser:
+    """The options of one run, all but the target: shared with bench/compare.py, which runs every target."""
+    parser = argparse.ArgumentParser(description=description)
     add = parser.add_argument
-    add("--target", choices=sorted(TARGETS), default="hashtalk", help="the server to measure [hashtalk]")
-    add("--receivers", type=int, default=1000, help="connections that only drain frames [1000]")
+    add("--receivers", type=int, default=1000, help="connections that only count events [1000]")
     add("--probes", type=int, default=5, help="connections that timestamp every post [5]")
     add("--posters", type=int, default=10, help="participants who post, in turn [10]")
     add("--rate", type=float, default=10.0, help="posts per second, all posters together [10]")
@@ -103,7 +106,11 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
     add("--grace", type=float, default=10.0, help="seconds to wait for the last deliveries after posting [10]")
     add("--p99-limit-ms", type=float, default=100.0, help="the floor for p99 delivery latency [100]")
     add("--json", action="store_true", help="print the figures as JSON instead of a table")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace, target: str) -> Options:
+    """Check the parsed options (the parser reports what is wrong) and make them a run's Options."""
     if args.receivers < 0 or args.probes < 1 or args.posters < 1 or args.drain_processes < 1:
         parser.error("at least one probe, one poster and one drain process; receivers 0 or more")
     if args.rate <= 0 or args.duration <= 0:
@@ -116,9 +123,15 @@ def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
             parser.error(f"{flag} {core}: this process may only use cores {sorted(available)}")
     if args.server_core == args.load_core:
         parser.error("the server and the load need a core each")
-    json_output = args.json
-    del args.json
-    return Options(**vars(args)), json_output
+    fields = {name: value for name, value in vars(args).items() if name in Options.__dataclass_fields__}
+    return Options(**{**fields, "target": target})
+
+
+def parse_options(argv: list[str] | None = None) -> tuple[Options, bool]:
+    parser = option_parser(__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=sorted(TARGETS), default="hashtalk", help="the server to measure [hashtalk]")
+    args = parser.parse_args(argv)
+    return options_from(parser, args, args.target), args.json
 
 
 async def measure(options: Options) -> Result:
@@ -172,6 +185,7 @@ async def measure(options: Options) -> Result:
                 *(probe.wait_for(timetable.count, options.grace) for probe in probes),
                 *(poster.wait_settled(options.grace) for poster in posters),
             )
+            delivered = _window_sample(server.pid, load_pids, options)
             after = sample(server.pid)
             drain_reports = await asyncio.gather(*(drain.stop() for drain in drains))
         finally:
@@ -185,8 +199,11 @@ async def measure(options: Options) -> Result:
             await server.stop()
 
     wall = window_end["wall"] - window_start["wall"]
-    frames = sorted(frame for report in drain_reports for frame in report["frames"])
+    events = sorted(count for report in drain_reports for count in report["events"])
     drain_lag_max = [r["loop_lag_ms"]["max"] for r in drain_reports if r["loop_lag_ms"]["max"] is not None]
+    drain_lag_p99 = [r["loop_lag_ms"]["p99"] for r in drain_reports if r["loop_lag_ms"]["p99"] is not None]
+    drain_frames = sum(report["frames"] for report in drain_reports)
+    drain_cpu = sum(report["cpu_draining_seconds"] for report in drain_reports)
     errors: Counter[str] = Counter()
     for poster in posters:
         errors.update(poster.errors)
@@ -218,8 +235,9 @@ async def measure(options: Options) -> Result:
         ],
         receivers_connected=sum(report["receivers"] for report in connected_reports),
         receivers_failed=_merge(report["failures"] for report in connected_reports),
-        receivers_complete=sum(1 for frame in frames if frame >= timetable.count),
-        receiver_frames=(frames[0], int(statistics.median(frames)), frames[-1]) if frames else (0, 0, 0),
+        receivers_complete=sum(1 for count in events if count >= timetable.count),
+        receiver_events=(events[0], int(statistics.median(events)), events[-1]) if events else (0, 0, 0),
+        receiver_deliveries=sum(min(count, timetable.count) for count in events),
         receivers_lost=_merge(report["lost"] for report in drain_reports),
         server=ServerFigures(
             pid=server.pid,
@@ -228,6 +246,7 @@ async def measure(options: Options) -> Result:
             cpu_connect_seconds=round(cpu_connect, 2),
             cpu_share=round((window_end["server"] - window_start["server"]) / wall, 3),
             cpu_peak=max(server_peaks) if server_peaks else None,
+            cpu_until_delivered_seconds=round(delivered["server"] - window_start["server"], 3),
             rss_idle=idle.rss,
             rss_connected=connected.rss,
             rss_after=after.rss,
@@ -240,6 +259,8 @@ async def measure(options: Options) -> Result:
             cpu_peak=max(load_peaks) if load_peaks else None,
             loop_lag=Distribution.of(lag_samples),
             drain_loop_lag_max_ms=max(drain_lag_max) if drain_lag_max else None,
+            drain_loop_lag_p99_ms=max(drain_lag_p99) if drain_lag_p99 else None,
+            drain_us_per_frame=round(drain_cpu / drain_frames * 1e6, 2) if drain_frames else None,
             late=Distribution.of(late),
         ),
         core_busy={

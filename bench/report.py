@@ -59,6 +59,8 @@ class ServerFigures:
     """Server CPU over the posting window, as a share of one core."""
     cpu_peak: float | None
     """The busiest second of the posting window."""
+    cpu_until_delivered_seconds: float
+    """Server CPU from the first post until every connection had every post (or the grace ran out)."""
     rss_idle: int
     rss_connected: int
     rss_after: int
@@ -79,6 +81,10 @@ class LoadFigures:
     loop_lag: Distribution
     """Timer lateness in the probes' and posters' event loop."""
     drain_loop_lag_max_ms: float | None
+    drain_loop_lag_p99_ms: float | None
+    """The worst drain process's p99 timer lateness: a receiver that reads late holds the server's sends back."""
+    drain_us_per_frame: float | None
+    """The drain processes' CPU per frame received while posting and catching up, in µs."""
     late: Distribution
     """How late each post went out against its timetable."""
 
@@ -105,8 +111,10 @@ class Result:
     receivers_failed: dict[str, int]
     receivers_complete: int
     """Receivers that got a frame for every post."""
-    receiver_frames: tuple[int, int, int]
-    """Fewest, median and most frames a receiver got after its welcome."""
+    receiver_events: tuple[int, int, int]
+    """Fewest, median and most live events a receiver got after its welcome (alone or in batch frames)."""
+    receiver_deliveries: int
+    """Posts delivered to receivers, each receiver counted up to the number of posts."""
     receivers_lost: dict[str, int]
     server: ServerFigures
     load: LoadFigures
@@ -123,6 +131,18 @@ class Result:
         )
 
     @property
+    def delivered_share(self) -> float:
+        """Every post to every probe and receiver: the share of those deliveries that happened."""
+        wanted = self.posts * (self.probes + self.receivers)
+        got = sum(probe.received for probe in self.probe_figures) + self.receiver_deliveries
+        return got / wanted if wanted else 0.0
+
+    @property
+    def cpu_per_post_ms(self) -> float:
+        """The server's CPU for each post, from the first post until every delivery was made."""
+        return self.server.cpu_until_delivered_seconds / self.posts * 1000 if self.posts else 0.0
+
+    @property
     def floor_met(self) -> bool:
         p99 = self.latency.p99
         return p99 is not None and p99 < self.p99_limit_ms and self.every_post_everywhere and not self.errors
@@ -131,6 +151,8 @@ class Result:
         data = asdict(self)
         data["server"]["kib_per_connection"] = round(self.server.bytes_per_connection / 1024, 1)
         data["every_post_everywhere"] = self.every_post_everywhere
+        data["delivered_share"] = round(self.delivered_share, 6)
+        data["cpu_per_post_ms"] = round(self.cpu_per_post_ms, 3)
         data["floor_met"] = self.floor_met
         data["valid"] = not self.invalid
         return json.dumps(data, indent=2)
@@ -182,18 +204,20 @@ def table(result: Result) -> str:
             if show
         )
         lines.append(f"  probe       {probe.handle}: {probe.received}/{r.posts} ({probe.share:.1%}){extra}")
-    fewest, median, most = r.receiver_frames
+    fewest, median, most = r.receiver_events
     lines += [
         f"  receivers   {r.receivers_connected}/{r.receivers} connected (failed: {_counts(r.receivers_failed)});"
-        f" {r.receivers_complete} got every post; frames min/median/max {fewest}/{median}/{most};"
+        f" {r.receivers_complete} got every post; events min/median/max {fewest}/{median}/{most};"
         f" lost {_counts(r.receivers_lost)}",
         f"  server      core {server.core}: CPU {server.cpu_share:.0%} of a core while posting"
-        f" (busiest second {_share(server.cpu_peak)}); connecting {server.connections} took"
+        f" (busiest second {_share(server.cpu_peak)}), {r.cpu_per_post_ms:.1f} ms per post until delivered;"
+        f" connecting {server.connections} took"
         f" {server.connect_seconds:.1f} s and {server.cpu_connect_seconds:.1f} s of CPU",
         f"  memory      RSS {_mib(server.rss_idle)} idle → {_mib(server.rss_connected)} connected"
         f" ({server.bytes_per_connection / 1024:.1f} KiB per connection) → {_mib(server.rss_after)} after posting",
         f"  load        core {load.core}, {load.processes} processes: CPU {load.cpu_share:.0%}"
-        f" (busiest second {_share(load.cpu_peak)}); drain loop lag max {load.drain_loop_lag_max_ms} ms",
+        f" (busiest second {_share(load.cpu_peak)}); drain loop lag p99 {load.drain_loop_lag_p99_ms} ms,"
+        f" max {load.drain_loop_lag_max_ms} ms; {load.drain_us_per_frame} µs of drain CPU per frame",
         "  cores       " + ", ".join(f"core {core} {busy:.0%} busy" for core, busy in sorted(r.core_busy.items()))
         + " (every program on it)",
         "",

@@ -1,9 +1,9 @@
-"""The server under test: hashtalk itself, as `hashtalk serve` runs it, in a process pinned to one core.
+"""The servers under test: hashtalk itself, as `hashtalk serve` runs it, and the naive baselines, each pinned to one core.
 
 A target is whatever the load connects to: a websocket URL for one session,
 the pid to meter, how a participant says hello and how the session is opened
-for posts. Other servers measured the same way (a naive room, a library's
-broadcast) are further targets with the same four parts.
+for posts. The baselines (bench/baselines/) are further targets with the same
+four parts, started and stopped by the same code.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from host.storage import Storage
 from host.tokens import new_token, token_hash
 
 SLUG = "bench"
+REPO = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 _SERVING = re.compile(r"serving (http://\S+)")
@@ -73,17 +74,19 @@ def bench_spec(now: float) -> SessionSpec:
     )
 
 
-class HashtalkServer:
-    """`python -m host serve --port 0` on a fresh database, under `taskset -c CORE`."""
+class PinnedServer:
+    """A server started as `taskset -c CORE python ARGS…`, found by the `serving http://…` line it prints.
 
-    name = "hashtalk"
+    The start, the wait for the URL and the stop are shared by every target, so
+    hashtalk and the baselines are launched, pinned and stopped the same way.
+    """
+
+    name = "server"
 
     def __init__(self, workdir: Path, core: int) -> None:
         self.workdir = workdir
         self.core = core
-        self.db_path = workdir / "bench.db"
-        self.log_path = workdir / "server.log"
-        self.moderator_token = secrets.token_urlsafe(24)
+        self.log_path = workdir / f"{self.name}.log"
         self.pid = 0
         self.base_url = ""
         self._process: asyncio.subprocess.Process | None = None
@@ -95,35 +98,30 @@ class HashtalkServer:
     def hello(self, handle: str) -> dict[str, Any]:
         return {"type": "hello", "role": "participant", "handle": handle}
 
+    def arguments(self) -> list[str]:
+        """What follows `python` on the server's command line."""
+        raise NotImplementedError
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    async def prepare(self) -> None:
+        """Whatever must exist before the server starts."""
+
     async def start(self) -> None:
-        """Store the session as `hashtalk session add` would, then start the server and read its URL."""
-        async with Storage(self.db_path) as storage:
-            await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
-        env = {
-            **os.environ,
-            "HASHTALK_MODERATOR_TOKEN": self.moderator_token,
-            # Every client comes from 127.0.0.1, and each poster stands for many people posting:
-            # the per-address cap and the per-person rate limit would measure themselves, not the fan-out.
-            "HASHTALK_MAX_PER_ADDRESS": "0",
-            "HASHTALK_RATE_POSTS": "1000000",
-            "HASHTALK_DUPLICATE_SECONDS": "0",
-            "PYTHONUNBUFFERED": "1",
-            # Keep the server's user directories inside the run's scratch space.
-            "XDG_DATA_HOME": str(self.workdir / "data"),
-            "XDG_CONFIG_HOME": str(self.workdir / "config"),
-        }
+        """Prepare, start the server pinned to its core and read its URL."""
+        await self.prepare()
         with open(self.log_path, "wb") as log:
             self._process = await asyncio.create_subprocess_exec(
-                "taskset", "-c", str(self.core),
-                sys.executable, "-m", "host", "serve", "--db", str(self.db_path), "--port", "0",
-                stdout=asyncio.subprocess.PIPE, stderr=log, env=env,
+                "taskset", "-c", str(self.core), sys.executable, *self.arguments(),
+                stdout=asyncio.subprocess.PIPE, stderr=log, env=self.environment(), cwd=REPO,
             )  # fmt: skip
         self.pid = self._process.pid  # taskset execs the server in place: same pid
         try:
             self.base_url = await asyncio.wait_for(self._read_url(), START_TIMEOUT)
         except (TimeoutError, EOFError):
             await self.stop()
-            raise RuntimeError(f"the server did not start; its log:\n{self.log_tail()}") from None
+            raise RuntimeError(f"{self.name} did not start; its log:\n{self.log_tail()}") from None
 
     async def _read_url(self) -> str:
         assert self._process is not None and self._process.stdout is not None
@@ -133,19 +131,7 @@ class HashtalkServer:
         raise EOFError
 
     async def open_for_posts(self) -> None:
-        """The moderator's `start`: Q1 drops and the session is live."""
-        async with connect(self.session_url, compression=None) as ws:
-            await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": self.moderator_token}))
-            welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-            if welcome.get("type") != "welcome":
-                raise RuntimeError(f"the moderator was refused: {welcome}")
-            await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
-            while True:
-                frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-                if frame.get("cid") == "start":
-                    if frame["type"] != "ack":
-                        raise RuntimeError(f"the session did not start: {frame}")
-                    return
+        """Nothing to do for a server whose room is always open."""
 
     async def stop(self) -> None:
         """Ctrl-C, as an operator would stop it; killed if it has not gone in time."""
@@ -165,3 +151,69 @@ class HashtalkServer:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+class HashtalkServer(PinnedServer):
+    """`python -m host serve --port 0` on a fresh database, under `taskset -c CORE`."""
+
+    name = "hashtalk"
+
+    def __init__(self, workdir: Path, core: int) -> None:
+        super().__init__(workdir, core)
+        self.db_path = workdir / "bench.db"
+        self.moderator_token = secrets.token_urlsafe(24)
+
+    def arguments(self) -> list[str]:
+        return ["-m", "host", "serve", "--db", str(self.db_path), "--port", "0"]
+
+    def environment(self) -> dict[str, str]:
+        return {
+            **super().environment(),
+            "HASHTALK_MODERATOR_TOKEN": self.moderator_token,
+            # Every client comes from 127.0.0.1, and each poster stands for many people posting:
+            # the per-address cap and the per-person rate limit would measure themselves, not the fan-out.
+            "HASHTALK_MAX_PER_ADDRESS": "0",
+            "HASHTALK_RATE_POSTS": "1000000",
+            "HASHTALK_DUPLICATE_SECONDS": "0",
+            # Keep the server's user directories inside the run's scratch space.
+            "XDG_DATA_HOME": str(self.workdir / "data"),
+            "XDG_CONFIG_HOME": str(self.workdir / "config"),
+        }
+
+    async def prepare(self) -> None:
+        """Store the session as `hashtalk session add` would."""
+        async with Storage(self.db_path) as storage:
+            await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
+
+    async def open_for_posts(self) -> None:
+        """The moderator's `start`: Q1 drops and the session is live."""
+        async with connect(self.session_url, compression=None) as ws:
+            await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": self.moderator_token}))
+            welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+            if welcome.get("type") != "welcome":
+                raise RuntimeError(f"the moderator was refused: {welcome}")
+            await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+                if frame.get("cid") == "start":
+                    if frame["type"] != "ack":
+                        raise RuntimeError(f"the session did not start: {frame}")
+                    return
+
+
+class NaiveStarletteServer(PinnedServer):
+    """The tutorial Starlette room that awaits each send in turn (bench/baselines/naive_starlette.py)."""
+
+    name = "naive-starlette"
+
+    def arguments(self) -> list[str]:
+        return ["-m", "bench.baselines.naive_starlette", "--port", "0"]
+
+
+class WebsocketsBroadcastServer(PinnedServer):
+    """The websockets library's server and its `broadcast()` (bench/baselines/websockets_broadcast.py)."""
+
+    name = "websockets-broadcast"
+
+    def arguments(self) -> list[str]:
+        return ["-m", "bench.baselines.websockets_broadcast", "--port", "0"]
