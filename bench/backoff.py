@@ -4,7 +4,7 @@ Both are exponential with full jitter (a wait drawn uniformly between zero and
 the attempt's cap), so a crowd dropped at once by a restart spreads out:
 
 - the page (web/static/js/connection.js): the n-th retry after a drop
-  (n = 0, 1, …) waits `random() * min(20 s, 0.5 s * 2**n)`; a welcome resets n.
+  (n = 0, 1, …) waits `random() * min(10 s, 0.5 s * 2**n)`; a welcome resets n.
 - the console (tui/link.py with tui.config.Backoff): retry number n = 1, 2, …
   waits `max(0.05 s, random() * min(10 s, 0.25 s * 2**(n-1)))`; a connection
   that got its welcome resets n.
@@ -22,7 +22,7 @@ from tui.config import Backoff
 
 PAGE_BASE = 0.5
 """BACKOFF_BASE_MS in web/static/js/connection.js, in seconds."""
-PAGE_CAP = 20.0
+PAGE_CAP = 10.0
 """BACKOFF_CAP_MS in web/static/js/connection.js, in seconds."""
 
 

@@ -167,6 +167,11 @@ class Hub:
     def __len__(self) -> int:
         return len(self._outboxes)
 
+    @property
+    def unsent(self) -> int:
+        """Events published but still waiting for the window to close: one per event, in seq order."""
+        return len(self._pending)
+
     def _send_after(self, after: _After) -> None:
         if self._pending:
             self._after.append(after)

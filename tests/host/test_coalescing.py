@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from host.clock import ManualClock
 from host.server import start_server
 from host.settings import Settings
-from tests.conftest import WAIT, Client, Harness, add_session, harness_settings, make_spec
+from tests.conftest import WAIT, Client, Harness, add_session, harness_settings, head_of, make_spec
 
 
 @pytest.fixture
@@ -63,6 +63,31 @@ async def test_a_burst_of_posts_reaches_a_reader_in_batches_in_seq_order(wide_wi
     assert all(event["type"] == "event" and event["kind"] == "message" for event in events)
     assert [event["message"]["body"] for event in events] == [f"answer {n}" for n in range(1, 6)]
     assert [event["seq"] for event in events] == list(range(events[0]["seq"], events[0]["seq"] + 5))
+
+
+async def test_a_newcomer_during_an_open_window_gets_each_event_once(wide_window: Harness) -> None:
+    """Events committed but not yet sent when someone joins reach them live, not also in their replay."""
+    async with wide_window.participant("ana") as ana:
+        # Its ack comes once a window has closed; the hub then opens the next one, which the posts below land in.
+        await ana.post("before", cid="c0")
+        committed = await head_of(wide_window)
+        for n in range(1, 4):
+            await ana.send(type="post", cid=f"c{n}", body=f"answer {n}")
+        await _committed(wide_window, through=committed + 3)  # their events wait in the window
+        async with wide_window.client(role="viewer", since=0) as viewer:
+            await ana.recv_until(lambda frame: frame.get("cid") == "c3")
+            last = (await ana.post("after the window", cid="c4"))["seq"]
+            received = [(await viewer.recv())["seq"]]
+            while received[-1] != last:
+                received.append((await viewer.recv())["seq"])
+    assert received == list(range(1, last + 1))
+
+
+async def _committed(harness: Harness, through: int) -> None:
+    """Until the log holds `through` events: nothing a client is sent says so while the window is open."""
+    async with asyncio.timeout(WAIT):
+        while await head_of(harness) < through:
+            await asyncio.sleep(0.005)
 
 
 async def test_every_ack_comes_after_the_frame_carrying_its_event(wide_window: Harness) -> None:
