@@ -91,11 +91,35 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
     )
 
 
+LISTEN_BACKLOG = 2048
+"""Connections the kernel holds before they are accepted, as uvicorn's own default: a restarted crowd arrives at once."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on (host, port); port 0 picks a free one.
+
+    Made with the protocol named (IPPROTO_TCP): asyncio turns Nagle's
+    algorithm off only on connections whose socket says it is TCP, and with
+    Nagle on, an ack written just after a batch waited for the client's
+    delayed ACK, some 40 ms. `socket.create_server` leaves the protocol 0.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(LISTEN_BACKLOG)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 async def start_server(
     settings: Settings, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
 ) -> RunningServer:
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port."""
-    listener = socket.create_server((host, port), reuse_port=False)
+    listener = listen(host, port)
     bound_port = listener.getsockname()[1]
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
     task = asyncio.create_task(server.serve(sockets=[listener]))

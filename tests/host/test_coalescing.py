@@ -161,3 +161,13 @@ def _with_small_send_buffer(harness: Harness, client_address: tuple[str, int]) -
             transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
             return protocol
     raise AssertionError("the server has no such connection")
+
+
+async def test_every_connection_sends_small_frames_without_delay(live: Harness) -> None:
+    """Nagle's algorithm is off on the server's end of every connection, so an ack right after a batch is not held back."""
+    async with live.participant("ana"), live.client(role="viewer"):
+        connections = list(live.server.server.server_state.connections)
+        assert len(connections) == 2
+        for protocol in connections:
+            sock = protocol.transport.get_extra_info("socket")
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
