@@ -7,8 +7,9 @@ window; events committed inside the window are sent together when it closes,
 as one `batch` frame per connection, and the next window opens if there were
 any. A window lasts `FLUSH_FACTOR` times as long as the last flush took (never
 less than the configured tick, never more than `MAX_WINDOW`), so fan-out
-stays a bounded share of the core however many are connected, and a small
-session sees no delay at all.
+stays a bounded share of the core while latency stays bounded too, and a
+small session sees no delay at all. Connections waiting for an ack are
+written first, their acks right after their batch.
 
 Each distinct frame (one per audience, see `audience.py`) is encoded and
 framed once, and every connection gets it with one `transport.write` (see
@@ -21,15 +22,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from host.wire import text_frame
 
-FLUSH_FACTOR = 3.0
-"""A window is this many times the last flush: fan-out takes at most about a third of the core."""
-MAX_WINDOW = 0.15
-"""The longest window, whatever a flush costs: the bound on what coalescing adds to latency."""
+FLUSH_FACTOR = 1.5
+"""A window is this many times the last flush: sending takes at most about 40% of the core while it is the bound."""
+MAX_WINDOW = 0.06
+"""The longest window, whatever a flush costs: the bound on what coalescing adds to latency.
+
+A flush's cost is one socket write per connection (about 10-15 µs on loopback,
+nearly all of it the kernel's); measured with bench/fanout.py at 5,000
+participants and 40 posts/s, see docs/benchmarks.md.
+"""
 CLOSE_POLICY = 1008
 CLOSE_TOO_SLOW = 4008
 """Close code for a client cut off for falling behind; it should resume from its last seq."""
@@ -191,11 +197,14 @@ class Hub:
             self.window = self._tick
             return
         started = self._clock()
-        pending, self._pending = self._pending, []
-        after, self._after = self._after, []
-        self._send_events(pending)
+        frames = _Frames(self._pending)
+        after, self._pending, self._after = self._after, [], []
+        # Connections waiting for an answer (an ack) go first: it follows their own batch, not everyone's.
+        answered = {each.outbox: None for each in after}
+        self._send_events(frames, answered)
         for each in after:
             self._deliver(each)
+        self._send_events(frames, (outbox for outbox in self._outboxes if outbox not in answered))
         took = self._clock() - started
         self.window = min(MAX_WINDOW, max(self._tick, took * FLUSH_FACTOR))
         if self.window > 0:
@@ -203,10 +212,9 @@ class Hub:
         elif self._pending:  # published during this flush, with no window to wait for
             self._flush()
 
-    def _send_events(self, pending: Sequence[Views]) -> None:
-        frames = _Frames(pending)
+    def _send_events(self, frames: _Frames, outboxes: Iterable[Outbox]) -> None:
         gone = []
-        for outbox in self._outboxes:
+        for outbox in outboxes:
             frame = frames.for_(outbox)
             if frame is not None and not outbox.write(frame):
                 gone.append(outbox)
