@@ -36,6 +36,8 @@ A flush's cost is one socket write per connection (about 10-15 µs on loopback,
 nearly all of it the kernel's); measured with bench/fanout.py at 5,000
 participants and 40 posts/s, see docs/benchmarks.md.
 """
+CHUNK = 500
+"""Connections written per turn of the event loop in a flush: posts, pings and hellos are served in between."""
 CLOSE_POLICY = 1008
 CLOSE_TOO_SLOW = 4008
 """Close code for a client cut off for falling behind; it should resume from its last seq."""
@@ -130,13 +132,16 @@ class _After(NamedTuple):
 class Hub:
     """Everyone connected to one session, and the events of the window not yet sent."""
 
-    def __init__(self, tick: float = 0.0, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(self, tick: float = 0.0, clock: Callable[[], float] = time.perf_counter, chunk: int = CHUNK) -> None:
         self._outboxes: set[Outbox] = set()
         self._tick = tick
         self._clock = clock
+        self._chunk = chunk
         self._pending: list[Views] = []
         self._after: list[_After] = []
         self._window: asyncio.TimerHandle | None = None
+        self._flushing = False
+        """True while a flush is written a chunk at a time."""
         self.window = tick
         """The length of the current window, in seconds (for the benchmark's report and tests)."""
 
@@ -153,7 +158,7 @@ class Hub:
     def publish_views(self, views: Views) -> None:
         """Send the form of an event each connection may see, now or when the open window closes."""
         self._pending.append(views)
-        if self._window is None:
+        if self._window is None and not self._flushing:
             self._flush()
 
     def send(self, outbox: Outbox, text: str, close_code: int | None = None) -> None:
@@ -179,7 +184,7 @@ class Hub:
         return len(self._pending)
 
     def _send_after(self, after: _After) -> None:
-        if self._pending:
+        if self._pending or self._flushing:  # its connection may not have been sent its events yet
             self._after.append(after)
         else:
             self._deliver(after)
@@ -191,7 +196,7 @@ class Hub:
             self._outboxes.discard(after.outbox)
 
     def _flush(self) -> None:
-        """Send the window's events, then what waited for them, and open the next window if there was any."""
+        """Send the window's events, then what waited for them; the next window opens once all are written."""
         self._window = None
         if not self._pending:
             self.window = self._tick
@@ -204,9 +209,25 @@ class Hub:
         self._send_events(frames, answered)
         for each in after:
             self._deliver(each)
-        self._send_events(frames, (outbox for outbox in self._outboxes if outbox not in answered))
-        took = self._clock() - started
-        self.window = min(MAX_WINDOW, max(self._tick, took * FLUSH_FACTOR))
+        rest = [outbox for outbox in self._outboxes if outbox not in answered]
+        self._flushing = True
+        self._write_rest(frames, rest, 0, self._clock() - started)
+
+    def _write_rest(self, frames: _Frames, rest: list[Outbox], start: int, spent: float) -> None:
+        """Write the flush to a chunk of connections; the loop runs between chunks (a connection that
+        joins meanwhile had these events in its replay, see `unsent`)."""
+        began = self._clock()
+        self._send_events(frames, rest[start : start + self._chunk])
+        spent += self._clock() - began
+        if start + self._chunk < len(rest):
+            asyncio.get_running_loop().call_soon(self._write_rest, frames, rest, start + self._chunk, spent)
+            return
+        self._flushing = False
+        if not self._pending:  # what was sent meanwhile follows only events already written
+            after, self._after = self._after, []
+            for each in after:
+                self._deliver(each)
+        self.window = min(MAX_WINDOW, max(self._tick, spent * FLUSH_FACTOR))
         if self.window > 0:
             self._window = asyncio.get_running_loop().call_later(self.window, self._flush)
         elif self._pending:  # published during this flush, with no window to wait for

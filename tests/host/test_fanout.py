@@ -176,3 +176,21 @@ async def test_finish_sends_the_last_word_after_the_window_then_closes() -> None
     await asyncio.wait_for(banned.written.wait(), WAIT)
     assert [frame["type"] for frame in banned.frames] == ["event", "event", "error"]
     assert banned.closed == (CLOSE_POLICY, "") and len(hub) == 1
+
+
+async def test_a_flush_is_written_a_chunk_at_a_time_and_answers_still_follow_their_events() -> None:
+    """The loop runs between chunks of a big flush; an ack sent meanwhile never overtakes its connection's events."""
+    hub = Hub(tick=0.0, chunk=2)
+    wires = [RecordingWire() for _ in range(5)]
+    outboxes = [live(wire) for wire in wires]
+    for outbox in outboxes:
+        hub.join(outbox)
+    hub.publish(event(1))
+    assert sum(len(wire.frames) for wire in wires) == 2  # the first chunk; the rest wait for the loop
+    waiting = next(outbox for outbox, wire in zip(outboxes, wires, strict=True) if not wire.frames)
+    hub.send(waiting, json.dumps({"type": "ack", "cid": "c1", "seq": 1}))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert all([frame["seq"] for frame in wire.frames if frame["type"] == "event"] == [1] for wire in wires)
+    waited = wires[outboxes.index(waiting)]
+    assert [frame["type"] for frame in waited.frames] == ["event", "ack"]
