@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -76,6 +77,7 @@ class Options:
     server_core: int
     load_core: int
     drain_processes: int
+    stalled: int
     settle: float
     grace: float
     p99_limit_ms: float
@@ -86,6 +88,7 @@ class Options:
         return (
             f"bench/fanout.py{target} --receivers {self.receivers} --rate {self.rate:g} --duration {self.duration:g}"
             f" --probes {self.probes} --posters {self.posters} --body-chars {self.body_chars}"
+            + (f" --stalled {self.stalled}" if self.stalled else "")
         )
 
 
@@ -102,6 +105,7 @@ def option_parser(description: str) -> argparse.ArgumentParser:
     add("--server-core", type=int, default=0, help="the core the server is pinned to [0]")
     add("--load-core", type=int, default=1, help="the core every load process is pinned to [1]")
     add("--drain-processes", type=int, default=1, help="processes the receivers are spread over [1]")
+    add("--stalled", type=int, default=0, help="more receivers, in a process stopped (SIGSTOP) while posting [0]")
     add("--settle", type=float, default=2.0, help="seconds between connecting and measuring idle memory [2]")
     add("--grace", type=float, default=10.0, help="seconds to wait for the last deliveries after posting [10]")
     add("--p99-limit-ms", type=float, default=100.0, help="the floor for p99 delivery latency [100]")
@@ -111,7 +115,7 @@ def option_parser(description: str) -> argparse.ArgumentParser:
 
 def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace, target: str) -> Options:
     """Check the parsed options (the parser reports what is wrong) and make them a run's Options."""
-    if args.receivers < 0 or args.probes < 1 or args.posters < 1 or args.drain_processes < 1:
+    if args.receivers < 0 or args.stalled < 0 or args.probes < 1 or args.posters < 1 or args.drain_processes < 1:
         parser.error("at least one probe, one poster and one drain process; receivers 0 or more")
     if args.rate <= 0 or args.duration <= 0:
         parser.error("--rate and --duration must be positive")
@@ -144,6 +148,8 @@ async def measure(options: Options) -> Result:
         server = TARGETS[options.target](Path(scratch), options.server_core)
         await server.start()
         drains: list[DrainProcess] = []
+        stalled: DrainProcess | None = None
+        stalled_connected, stalled_report = 0, {"lost": {}}
         tasks: list[asyncio.Task[Any]] = []
         probes = [Probe(f"probe{n}") for n in range(options.probes)]
         posters = [Poster(f"poster{n}") for n in range(options.posters)]
@@ -157,6 +163,11 @@ async def measure(options: Options) -> Result:
             await asyncio.gather(*(client.open(server) for client in clients))
             drains = await _start_drains(server, options)
             connected_reports = await asyncio.gather(*(drain.connected() for drain in drains))
+            if options.stalled:
+                stalled = await DrainProcess.start(
+                    server.session_url, server.hello("s{n}"), count=options.stalled, first=0, core=options.load_core
+                )
+                stalled_connected = (await stalled.connected())["receivers"]
             connect_seconds = time.monotonic() - connect_started
             cpu_connect = cpu_seconds(server.pid) - cpu_before_connect
             await asyncio.sleep(options.settle)
@@ -172,6 +183,8 @@ async def measure(options: Options) -> Result:
             start = time.monotonic() + LEAD_IN
             await asyncio.sleep(LEAD_IN / 2)
             window_start = _window_sample(server.pid, load_pids, options)
+            if stalled is not None:
+                os.kill(stalled.pid, signal.SIGSTOP)  # they stop reading: the kernel's buffers, then the server's, fill
             lag_mark = lag.mark()
             late = await timetable.run(posters, start)
             await asyncio.sleep(max(0.0, timetable.due(start, timetable.count) - time.monotonic()))
@@ -188,13 +201,19 @@ async def measure(options: Options) -> Result:
             delivered = _window_sample(server.pid, load_pids, options)
             after = sample(server.pid)
             drain_reports = await asyncio.gather(*(drain.stop() for drain in drains))
+            if stalled is not None:
+                os.kill(stalled.pid, signal.SIGCONT)
+                stalled_report = await stalled.stop()
         finally:
             for task in tasks:
                 task.cancel()
             for client in clients:
                 with contextlib.suppress(Exception):
                     await client.close()
-            for drain in drains:
+            for drain in [*drains, *([stalled] if stalled else [])]:
+                if drain is stalled:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(drain.pid, signal.SIGCONT)
                 await drain.kill()
             await server.stop()
 
@@ -239,6 +258,8 @@ async def measure(options: Options) -> Result:
         receiver_events=(events[0], int(statistics.median(events)), events[-1]) if events else (0, 0, 0),
         receiver_deliveries=sum(min(count, timetable.count) for count in events),
         receivers_lost=_merge(report["lost"] for report in drain_reports),
+        stalled=stalled_connected,
+        stalled_ended=dict(stalled_report["lost"]),
         server=ServerFigures(
             pid=server.pid,
             core=options.server_core,

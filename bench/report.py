@@ -116,6 +116,10 @@ class Result:
     receiver_deliveries: int
     """Posts delivered to receivers, each receiver counted up to the number of posts."""
     receivers_lost: dict[str, int]
+    stalled: int
+    """Receivers stopped (SIGSTOP) while posting: they must not move anyone else's figures."""
+    stalled_ended: dict[str, int]
+    """How the server ended the stalled receivers' connections, by reason."""
     server: ServerFigures
     load: LoadFigures
     core_busy: dict[int, float]
@@ -209,6 +213,12 @@ def table(result: Result) -> str:
         f"  receivers   {r.receivers_connected}/{r.receivers} connected (failed: {_counts(r.receivers_failed)});"
         f" {r.receivers_complete} got every post; events min/median/max {fewest}/{median}/{most};"
         f" lost {_counts(r.receivers_lost)}",
+        *(
+            [f"  stalled     {r.stalled} more receivers stopped (SIGSTOP) while posting; the server ended them:"
+             f" {_counts(r.stalled_ended)}"]
+            if r.stalled
+            else []
+        ),
         f"  server      core {server.core}: CPU {server.cpu_share:.0%} of a core while posting"
         f" (busiest second {_share(server.cpu_peak)}), {r.cpu_per_post_ms:.1f} ms per post until delivered;"
         f" connecting {server.connections} took"

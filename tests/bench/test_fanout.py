@@ -54,6 +54,7 @@ def test_tiny_run_delivers_every_post_to_every_connection() -> None:
             sys.executable, "bench/fanout.py", "--json",
             "--receivers", "30", "--probes", "2", "--posters", "3", "--rate", "20", "--duration", "1",
             "--settle", "0.2", "--grace", "5", "--server-core", str(cores[0]), "--load-core", str(cores[1]),
+            "--stalled", "4",
         ],
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
@@ -65,7 +66,8 @@ def test_tiny_run_delivers_every_post_to_every_connection() -> None:
     assert [probe["received"] for probe in figures["probe_figures"]] == [20, 20]
     assert all(probe["seq_faults"] == 0 and probe["duplicates"] == 0 for probe in figures["probe_figures"])
     assert figures["receivers_connected"] == 30
-    assert figures["receivers_complete"] == 30
+    assert figures["receivers_complete"] == 30  # four stalled readers held nobody up
+    assert figures["stalled"] == 4
     assert figures["latency"]["count"] == 40
     server = figures["server"]
     assert server["rss_connected"] > server["rss_idle"] > 0

@@ -38,7 +38,7 @@ def result(
             errors={}, latency=Distribution(1500, 20.0, 40.0, p99, p99 + 10), ack_latency=QUIET_LAG,
             probe_figures=[ProbeFigures(f"probe{n}", received, received / 300, 0, 0, None) for n in range(5)],
             receivers_connected=1000, receivers_failed={}, receivers_complete=1000 if received == 300 else 0,
-            receiver_events=(received, received, received), receiver_deliveries=1000 * received, receivers_lost={},
+            receiver_events=(received, received, received), receiver_deliveries=1000 * received, receivers_lost={}, stalled=0, stalled_ended={},
             server=server, load=load,
             core_busy={0: server.cpu_share + foreign, 1: load_share + foreign}, p99_limit_ms=100.0,
         )  # fmt: skip
