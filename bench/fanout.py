@@ -203,6 +203,7 @@ async def measure(options: Options) -> Result:
             drain_reports = await asyncio.gather(*(drain.stop() for drain in drains))
             if stalled is not None:
                 os.kill(stalled.pid, signal.SIGCONT)
+                await stalled.wait_for(timetable.count, 5.0)  # reads what ended each connection while it slept
                 stalled_report = await stalled.stop()
         finally:
             for task in tasks:
