@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 TMUX := /usr/bin/tmux
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test bench bench-load screenshots clean
 
 run: $(STAMP)
 	$(BIN)/hashtalk demo
@@ -24,6 +24,15 @@ screenshots: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/recap.py
+
+# The load issue's figures, about 20 minutes on two cores (docs/benchmarks.md).
+bench-load: $(STAMP)
+	$(BIN)/python bench/fanout.py --receivers 5000 --stalled 100 --rate 40 --duration 120 --grace 30 --p99-limit-ms 250
+	$(BIN)/python bench/fanout.py --receivers 85 --rate 100 --duration 30
+	$(BIN)/python bench/memory.py --connections 1000 --warmup 1
+	$(BIN)/python bench/compare.py --receivers 5000 --rate 10 --duration 30 --grace 30
+	$(BIN)/python bench/kill.py --kills 20
+	$(BIN)/python bench/storm.py --clients 2000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
