@@ -42,6 +42,7 @@ from bench.meters import (  # noqa: E402
     LoopLag,
     PeakCpu,
     core_busy_seconds,
+    cores_problem,
     cpu_seconds,
     raise_fd_limit,
     sample,
@@ -121,12 +122,8 @@ def options_from(parser: argparse.ArgumentParser, args: argparse.Namespace, targ
         parser.error("--rate and --duration must be positive")
     if not 1 <= args.body_chars <= 280:
         parser.error("--body-chars: 1 to 280")
-    available = os.sched_getaffinity(0)
-    for flag, core in (("--server-core", args.server_core), ("--load-core", args.load_core)):
-        if core not in available:
-            parser.error(f"{flag} {core}: this process may only use cores {sorted(available)}")
-    if args.server_core == args.load_core:
-        parser.error("the server and the load need a core each")
+    if (wrong := cores_problem(args.server_core, args.load_core)) is not None:
+        parser.error(wrong)
     fields = {name: value for name, value in vars(args).items() if name in Options.__dataclass_fields__}
     return Options(**{**fields, "target": target})
 

@@ -36,8 +36,8 @@ if __package__ in (None, ""):  # run as a script: make the repository's packages
 from bench.backoff import POLICIES  # noqa: E402
 from bench.crowd import Crowd, Delivery, post_on_timetable  # noqa: E402
 from bench.logcheck import LogFigures, check_log  # noqa: E402
-from bench.meters import cpu_seconds, raise_fd_limit  # noqa: E402
-from bench.report import Machine  # noqa: E402
+from bench.meters import cores_problem, cpu_seconds, raise_fd_limit  # noqa: E402
+from bench.report import Machine, counts_text  # noqa: E402
 from bench.restartable import RestartableServer  # noqa: E402
 
 RECOVERY_TIMEOUT = 30.0
@@ -141,12 +141,8 @@ def parse_options(argv: list[str] | None = None) -> tuple[argparse.Namespace, bo
         parser.error("at least one kill and one client; posters between 1 and --clients")
     if args.rate <= 0 or not 0 <= args.min_gap <= args.max_gap:
         parser.error("--rate must be positive and 0 <= --min-gap <= --max-gap")
-    available = os.sched_getaffinity(0)
-    for flag, core in (("--server-core", args.server_core), ("--load-core", args.load_core)):
-        if core not in available:
-            parser.error(f"{flag} {core}: this process may only use cores {sorted(available)}")
-    if args.server_core == args.load_core:
-        parser.error("the server and the load need a core each")
+    if (wrong := cores_problem(args.server_core, args.load_core)) is not None:
+        parser.error(wrong)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2**32)
     json_output = args.json
@@ -237,11 +233,11 @@ def table(r: Result) -> str:
         f"              serving → every participant welcomed: median {summary['after_serving_median']} s,"
         f" max {summary['after_serving_max']} s",
         f"  posts       {r.posts} made, {r.acked} acked, {d.resends} resent after a reconnect,"
-        f" {d.unacked} never acked; errors {_counts(d.errors)}",
-        f"  attempts    {d.attempts} connection attempts; without a welcome: {_counts(d.failures)}",
+        f" {d.unacked} never acked; errors {counts_text(d.errors)}",
+        f"  attempts    {d.attempts} connection attempts; without a welcome: {counts_text(d.failures)}",
         f"  log         head {log.head}, {log.events} events, {log.messages} messages; integrity_check {log.integrity}",
         f"  delivery    {d.complete}/{d.clients} participants saw every event 1..{log.head} once;"
-        f" gaps {d.gaps}, duplicates {d.duplicates}, rewinds {d.rewinds}; hello errors {_counts(d.hello_errors)}",
+        f" gaps {d.gaps}, duplicates {d.duplicates}, rewinds {d.rewinds}; hello errors {counts_text(d.hello_errors)}",
         f"  load        the participants' process used {r.load_cpu:.0%} of its core",
         "",
     ]
@@ -263,10 +259,6 @@ def table(r: Result) -> str:
 
 def _spread(values: list[int]) -> str:
     return f"{min(values)}–{max(values)} (median {statistics.median(values):g})" if values else "-"
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} ×{n}" for name, n in counts.items()) if counts else "none"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -164,3 +164,14 @@ def percentile(ordered: Sequence[float], q: float) -> float:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
+
+
+def cores_problem(server_core: int, load_core: int) -> str | None:
+    """Why the server and the load cannot be pinned to these cores, or None when they can."""
+    available = os.sched_getaffinity(0)
+    for flag, core in (("--server-core", server_core), ("--load-core", load_core)):
+        if core not in available:
+            return f"{flag} {core}: this process may only use cores {sorted(available)}"
+    if server_core == load_core:
+        return "the server and the load need a core each"
+    return None

@@ -195,7 +195,7 @@ def table(result: Result) -> str:
         _row("post sent late by", load.late),
         _row("probe loop lag", load.loop_lag),
         "",
-        f"  acks        {r.acks}/{r.posts}; errors {_counts(r.errors)}",
+        f"  acks        {r.acks}/{r.posts}; errors {counts_text(r.errors)}",
     ]
     for probe in r.probe_figures:
         extra = "".join(
@@ -210,12 +210,12 @@ def table(result: Result) -> str:
         lines.append(f"  probe       {probe.handle}: {probe.received}/{r.posts} ({probe.share:.1%}){extra}")
     fewest, median, most = r.receiver_events
     lines += [
-        f"  receivers   {r.receivers_connected}/{r.receivers} connected (failed: {_counts(r.receivers_failed)});"
+        f"  receivers   {r.receivers_connected}/{r.receivers} connected (failed: {counts_text(r.receivers_failed)});"
         f" {r.receivers_complete} got every post; events min/median/max {fewest}/{median}/{most};"
-        f" lost {_counts(r.receivers_lost)}",
+        f" lost {counts_text(r.receivers_lost)}",
         *(
             [f"  stalled     {r.stalled} more receivers stopped (SIGSTOP) while posting; the server ended them:"
-             f" {_counts(r.stalled_ended)}"]
+             f" {counts_text(r.stalled_ended)}"]
             if r.stalled
             else []
         ),
@@ -250,7 +250,8 @@ def _row(name: str, d: Distribution) -> str:
     return f"  {name:<24}{cells}{d.count:>8}"
 
 
-def _counts(counts: dict[str, int]) -> str:
+def counts_text(counts: dict[str, int]) -> str:
+    """`{"closed 1011": 3}` as "closed 1011 ×3", or "none"."""
     return ", ".join(f"{name} ×{n}" for name, n in counts.items()) if counts else "none"
 
 

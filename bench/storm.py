@@ -34,8 +34,8 @@ if __package__ in (None, ""):  # run as a script: make the repository's packages
 
 from bench.backoff import PAGE_BASE, PAGE_CAP, POLICIES  # noqa: E402
 from bench.crowd import Crowd, Delivery, post_on_timetable  # noqa: E402
-from bench.meters import Distribution, LoopLag, PeakCpu, cpu_seconds, raise_fd_limit  # noqa: E402
-from bench.report import MAX_LOAD_CPU, MAX_LOOP_LAG_MS, Machine  # noqa: E402
+from bench.meters import Distribution, LoopLag, PeakCpu, cores_problem, cpu_seconds, raise_fd_limit  # noqa: E402
+from bench.report import MAX_LOAD_CPU, MAX_LOOP_LAG_MS, Machine, counts_text  # noqa: E402
 from bench.restartable import RestartableServer  # noqa: E402
 from tui.config import Backoff  # noqa: E402
 
@@ -132,12 +132,8 @@ def parse_options(argv: list[str] | None = None) -> tuple[argparse.Namespace, bo
     args = parser.parse_args(argv)
     if args.clients < 1 or args.rate < 0 or args.settle < 0 or args.target <= 0 or args.deadline < args.target:
         parser.error("at least one client; --rate and --settle not negative; 0 < --target <= --deadline")
-    available = os.sched_getaffinity(0)
-    for flag, core in (("--server-core", args.server_core), ("--load-core", args.load_core)):
-        if core not in available:
-            parser.error(f"{flag} {core}: this process may only use cores {sorted(available)}")
-    if args.server_core == args.load_core:
-        parser.error("the server and the load need a core each")
+    if (wrong := cores_problem(args.server_core, args.load_core)) is not None:
+        parser.error(wrong)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2**32)
     json_output = args.json
@@ -253,14 +249,14 @@ def table(r: Result) -> str:
         f"              restart → TCP connection p50 {_s(r.accepted.p50)}, p99 {_s(r.accepted.p99)},"
         f" max {_s(r.accepted.max)}; connection → welcome p50 {_s(r.welcome_wait.p50)},"
         f" p99 {_s(r.welcome_wait.p99)}, max {_s(r.welcome_wait.max)}",
-        f"  attempts    {d.attempts} in all; without a welcome: {_counts(d.failures)}",
+        f"  attempts    {d.attempts} in all; without a welcome: {counts_text(d.failures)}",
         f"  server      {r.server_cpu:g} s of CPU from its start to the last welcome",
         f"  load        {r.load_cpu:.0%} of its core while they came back (busiest half second"
         f" {r.load_cpu_peak or 0:.0%}); loop lag p99 {_ms(r.load_lag.p99)},"
         f" max {_ms(r.load_lag.max)}",
         f"  delivery    {d.complete}/{d.clients} saw every event once; gaps {d.gaps}, duplicates {d.duplicates},"
-        f" rewinds {d.rewinds}; hello errors {_counts(d.hello_errors)}; {r.posts} posts, {d.resends} resent,"
-        f" {d.unacked} unacked, errors {_counts(d.errors)}",
+        f" rewinds {d.rewinds}; hello errors {counts_text(d.hello_errors)}; {r.posts} posts, {d.resends} resent,"
+        f" {d.unacked} unacked, errors {counts_text(d.errors)}",
         "",
     ]
     if r.saturated:
@@ -278,10 +274,6 @@ def _s(ms: float | None) -> str:
 
 def _ms(ms: float | None) -> str:
     return "-" if ms is None else f"{ms:g} ms"
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} ×{n}" for name, n in counts.items()) if counts else "none"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,8 +102,7 @@ async def _serve(
     who = admission.identity
     wire: Wire = websocket.scope["extensions"][EXTENSION]
     outbox = Outbox(wire, settings.send_buffer, who.role, who.key if who.handle else "")
-    # The events still in the hub's open window will reach us with it, not with the replay.
-    head = room.head - room.hub.unsent
+    head = room.head
     room.hub.join(outbox)  # from here on, every event after `head` is kept for us until `start`
     try:
         await websocket.send_text(_welcome(room, admission, head, settings.clock.now()))

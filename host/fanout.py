@@ -142,11 +142,16 @@ class Hub:
         self._window: asyncio.TimerHandle | None = None
         self._flushing = False
         """True while a flush is written a chunk at a time."""
+        self._late: dict[Outbox, int] = {}
+        """Connections that joined during the open window, with how many of its events they had already."""
         self.window = tick
         """The length of the current window, in seconds (for the benchmark's report and tests)."""
 
     def join(self, outbox: Outbox) -> None:
+        """From now on `outbox` gets every event published; those already published are in its replay."""
         self._outboxes.add(outbox)
+        if self._pending:
+            self._late[outbox] = len(self._pending)
 
     def leave(self, outbox: Outbox) -> None:
         self._outboxes.discard(outbox)
@@ -178,11 +183,6 @@ class Hub:
     def __len__(self) -> int:
         return len(self._outboxes)
 
-    @property
-    def unsent(self) -> int:
-        """Events published but still waiting for the window to close: one per event, in seq order."""
-        return len(self._pending)
-
     def _send_after(self, after: _After) -> None:
         if self._pending or self._flushing:  # its connection may not have been sent its events yet
             self._after.append(after)
@@ -202,8 +202,8 @@ class Hub:
             self.window = self._tick
             return
         started = self._clock()
-        frames = _Frames(self._pending)
-        after, self._pending, self._after = self._after, [], []
+        frames = _Frames(self._pending, self._late)
+        after, self._pending, self._after, self._late = self._after, [], [], {}
         # Connections waiting for an answer (an ack) go first: it follows their own batch, not everyone's.
         answered = {each.outbox: None for each in after}
         self._send_events(frames, answered)
@@ -215,7 +215,7 @@ class Hub:
 
     def _write_rest(self, frames: _Frames, rest: list[Outbox], start: int, spent: float) -> None:
         """Write the flush to a chunk of connections; the loop runs between chunks (a connection that
-        joins meanwhile had these events in its replay, see `unsent`)."""
+        joins meanwhile is not in `rest`: it had these events in its replay)."""
         began = self._clock()
         self._send_events(frames, rest[start : start + self._chunk])
         spent += self._clock() - began
@@ -246,13 +246,20 @@ class Hub:
 class _Frames:
     """A window's events as one framed message per audience, each built the first time someone needs it."""
 
-    def __init__(self, pending: Sequence[Views]) -> None:
+    def __init__(self, pending: Sequence[Views], late: dict[Outbox, int] | None = None) -> None:
         self._pending = pending
         self._uniform = all(views.public is views.moderators and views.subject is None for views in pending)
         self._subjects = {views.subject_key for views in pending if views.subject is not None}
         self._built: dict[object, bytes | None] = {}
+        self._late = late or {}
+        self._rests: dict[int, _Frames] = {}
+        """For connections that joined mid-window: the window's events after those they already had."""
 
     def for_(self, outbox: Outbox) -> bytes | None:
+        if self._late and (had := self._late.get(outbox)) is not None:
+            if had not in self._rests:
+                self._rests[had] = _Frames(self._pending[had:])
+            return self._rests[had].for_(outbox)
         if self._uniform:
             audience: object = "all"
         elif outbox.role == "moderator":
