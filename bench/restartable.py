@@ -20,9 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from websockets.asyncio.client import connect
 
-from bench.target import SLUG, bench_spec
+from bench.target import SLUG, bench_spec, start_session
 from host.storage import Storage
 from host.tokens import new_token, token_hash
 
@@ -134,18 +133,7 @@ class RestartableServer:
 
     async def open_for_posts(self) -> None:
         """The moderator's `start`: Q1 drops and participants' posts are accepted."""
-        async with connect(self.session_url, compression=None) as ws:
-            await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": self.moderator_token}))
-            welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-            if welcome.get("type") != "welcome":
-                raise RuntimeError(f"the moderator was refused: {welcome}")
-            await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
-            while True:
-                frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-                if frame.get("cid") == "start":
-                    if frame["type"] != "ack":
-                        raise RuntimeError(f"the session did not start: {frame}")
-                    return
+        await start_session(self.session_url, self.moderator_token)
 
     async def head(self) -> int:
         """The session's last `seq`, from the HTTP API."""

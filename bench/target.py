@@ -187,18 +187,7 @@ class HashtalkServer(PinnedServer):
 
     async def open_for_posts(self) -> None:
         """The moderator's `start`: Q1 drops and the session is live."""
-        async with connect(self.session_url, compression=None) as ws:
-            await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": self.moderator_token}))
-            welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-            if welcome.get("type") != "welcome":
-                raise RuntimeError(f"the moderator was refused: {welcome}")
-            await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
-            while True:
-                frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
-                if frame.get("cid") == "start":
-                    if frame["type"] != "ack":
-                        raise RuntimeError(f"the session did not start: {frame}")
-                    return
+        await start_session(self.session_url, self.moderator_token)
 
 
 class NaiveStarletteServer(PinnedServer):
@@ -217,3 +206,19 @@ class WebsocketsBroadcastServer(PinnedServer):
 
     def arguments(self) -> list[str]:
         return ["-m", "bench.baselines.websockets_broadcast", "--port", "0"]
+
+
+async def start_session(session_url: str, moderator_token: str) -> None:
+    """Connect as the moderator and send `start`: Q1 drops and participants' posts are accepted."""
+    async with connect(session_url, compression=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "role": "moderator", "token": moderator_token}))
+        welcome = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+        if welcome.get("type") != "welcome":
+            raise RuntimeError(f"the moderator was refused: {welcome}")
+        await ws.send(json.dumps({"type": "mod", "action": "start", "cid": "start"}))
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), START_TIMEOUT))
+            if frame.get("cid") == "start":
+                if frame["type"] != "ack":
+                    raise RuntimeError(f"the session did not start: {frame}")
+                return
