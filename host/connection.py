@@ -20,7 +20,7 @@ from host.access import Admission, admit
 from host.audience import view_for
 from host.clock import iso
 from host.gate import ConnectionCount, client_address, origin_allowed
-from host.fanout import CLOSE_POLICY, CLOSE_TOO_SLOW, Outbox, Wire
+from host.fanout import CLOSE_POLICY, Outbox, Wire
 from host.identity import Identity
 from host.protocol import (
     PROTOCOL_VERSION,
@@ -47,7 +47,6 @@ from host.wire import EXTENSION
 log = logging.getLogger(__name__)
 
 REPLAY_CHUNK = 500
-__all__ = ["CLOSE_POLICY", "CLOSE_TOO_SLOW", "session_socket"]
 
 
 async def session_socket(websocket: WebSocket) -> None:
