@@ -97,6 +97,9 @@ class Settings:
             "rate_seconds": ("HASHTALK_RATE_SECONDS", float),
             "duplicate_seconds": ("HASHTALK_DUPLICATE_SECONDS", float),
         }
+        for old_name, new_name in RENAMED.items():
+            if os.environ.get(old_name):
+                raise ValueError(f"{old_name} is no longer read: {new_name}")
         limit_values = _read_environment(limits)
         if limit_values:
             values["limits"] = LimitSettings(**limit_values)  # type: ignore[arg-type]
@@ -104,6 +107,12 @@ class Settings:
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+
+
+RENAMED = {
+    "HASHTALK_SEND_QUEUE": "set HASHTALK_SEND_BUFFER instead, in bytes (default 1048576)",
+}
+"""Settings that were renamed: set, they stop the server with a sentence rather than being ignored."""
 
 
 def _comma_separated(raw: str) -> tuple[str, ...]:

@@ -81,6 +81,12 @@ def test_hashtalk_db_sets_the_file(tmp_path: Path, session_file: Path) -> None:
     assert "leadership" in hashtalk("session", "list", env=env)[1]
 
 
+def test_a_renamed_setting_is_a_clear_error_not_ignored(tmp_path: Path) -> None:
+    """HASHTALK_SEND_QUEUE (frames) became HASHTALK_SEND_BUFFER (bytes): setting the old name says so."""
+    code, out = hashtalk("session", "list", "--db", str(tmp_path / "x.db"), env={"HASHTALK_SEND_QUEUE": "1024"})
+    assert code == 1 and "HASHTALK_SEND_QUEUE is no longer read: set HASHTALK_SEND_BUFFER instead" in out
+
+
 def test_show_of_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
     """An unknown slug is an error message, not a traceback."""
     code, out = hashtalk("session", "show", "nope", "--db", str(tmp_path / "x.db"))
