@@ -15,6 +15,7 @@ import click
 from host.clock import SystemClock, parse_iso
 from host.moderation import MODERATION_KINDS
 from host.moderator_token import issue_moderator_token, moderator_token_line
+from host.plain_text import clean
 from host.room import load_state
 from host.server import start_server, tune_garbage_collector
 from host.sessionfile import SessionFileError, load_session_file
@@ -95,9 +96,11 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
         _run(add)
     except SessionExists:
         raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
-    click.echo(f"added {spec.slug}: {spec.title} ({spec.hashtag}), starts {_local(spec.starts_at)}")
+    click.echo(f"added {spec.slug}: {clean(spec.title)} ({spec.hashtag}), starts {_local(spec.starts_at)}")
     click.echo(f"  participants: {settings.public_url}/s/{spec.slug}")
-    click.echo(f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {spec.guest.name} only)")
+    click.echo(
+        f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {clean(spec.guest.name)} only)"
+    )
 
 
 @session.command("list")
@@ -164,7 +167,7 @@ def session_show(slug: str, db_path: Path | None) -> None:
         ]
 
     for name, value in _run(show):
-        click.echo(f"{name + ':':<14}{value}")
+        click.echo(f"{name + ':':<14}{clean(value)}")
 
 
 @session.command("modlog")
@@ -363,6 +366,8 @@ def _local(ts: float | None) -> str:
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    # Cells hold what people typed (titles, handles, report reasons): a terminal must show them, not obey them.
+    rows = [tuple(clean(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
