@@ -70,7 +70,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
 
 @main.group()
 def session() -> None:
-    """Add, list and inspect sessions."""
+    """Add, list, inspect and remove sessions."""
 
 
 @session.command("add")
@@ -189,6 +189,45 @@ def session_modlog(slug: str, db_path: Path | None) -> None:
         click.echo(f"no moderation in “{slug}” yet")
         return
     _print_table(("WHEN", "WHO", "ACTION", "ON", "WHY"), [_modlog_row(event) for event in events])
+
+
+OPEN_STATES = ("lobby", "live", "wrapup")
+"""A session in one of these states has people in it: removing it needs --force."""
+
+
+@session.command("remove")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Remove it even while it is open (lobby, live or wrap-up).")
+@db_option
+def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> None:
+    """Delete a session for good: its definition, log, participants, recaps and links.
+
+    A running server drops it within seconds; whoever is connected is told and disconnected.
+    """
+    settings = _settings(db_path)
+
+    async def inspect() -> tuple[str, str, int]:
+        async with Storage(settings.db_path) as storage:
+            stored = await storage.session(slug)
+            if stored is None:
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            state = await load_state(storage, stored)
+            return stored.spec.title, state.state, (await storage.counts(stored.id)).messages
+
+    title, state, messages = _run(inspect)
+    if state in OPEN_STATES and not force:
+        raise click.ClickException(f"“{slug}” is open ({state}): end it first, or pass --force to remove it anyway")
+    if not yes:
+        click.confirm(f"Remove “{slug}” ({clean(title)}) and its {messages} post(s) for good?", abort=True)
+
+    async def remove() -> bool:
+        async with Storage(settings.db_path) as storage:
+            return await storage.delete_session(slug)
+
+    if not _run(remove):
+        raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+    click.echo(f"removed {slug}")
 
 
 @main.command()
