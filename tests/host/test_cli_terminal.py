@@ -45,4 +45,4 @@ async def test_escapes_in_titles_reasons_and_posts_never_reach_the_terminal(live
     listed = outputs["list"].splitlines()
     assert len(listed) == 3 and "Fine chat fake-row  ended  red" in listed[2]  # one row, not a forged second
     assert "Gene Petrov (@genepetrov)" in outputs["show"] and "spam" in outputs["modlog"]
-    assert "A1: hello" in outputs["transcript"] and "\n## Q1: " in outputs["transcript"]  # the transcript keeps its lines
+    assert "A1: hello" in outputs["transcript"] and "\n## Q1: " in outputs["transcript"]  # lines are kept

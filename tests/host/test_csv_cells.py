@@ -33,7 +33,7 @@ def assert_formulas_are_text(text: str) -> None:
 
 
 async def test_posts_that_look_like_formulas_export_as_quoted_text(live: Harness) -> None:
-    """Answers starting with =, +, - or @ come out of transcript.csv and `hashtalk transcript --format csv` behind a '."""
+    """Answers starting with =, +, - or @ leave transcript.csv and `hashtalk transcript` behind a '."""
     async with live.participant("ana") as ana:
         for number, formula in enumerate(FORMULAS):
             assert (await ana.post(formula, cid=f"f{number}"))["type"] == "ack"
