@@ -15,6 +15,7 @@ import click
 from host.clock import SystemClock, parse_iso
 from host.moderation import MODERATION_KINDS
 from host.moderator_token import issue_moderator_token, moderator_token_line
+from host.plain_text import clean
 from host.room import load_state
 from host.server import start_server, tune_garbage_collector
 from host.sessionfile import SessionFileError, load_session_file
@@ -69,7 +70,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
 
 @main.group()
 def session() -> None:
-    """Add, list and inspect sessions."""
+    """Add, list, inspect and remove sessions."""
 
 
 @session.command("add")
@@ -95,9 +96,11 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
         _run(add)
     except SessionExists:
         raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
-    click.echo(f"added {spec.slug}: {spec.title} ({spec.hashtag}), starts {_local(spec.starts_at)}")
+    click.echo(f"added {spec.slug}: {clean(spec.title)} ({spec.hashtag}), starts {_local(spec.starts_at)}")
     click.echo(f"  participants: {settings.public_url}/s/{spec.slug}")
-    click.echo(f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {spec.guest.name} only)")
+    click.echo(
+        f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {clean(spec.guest.name)} only)"
+    )
 
 
 @session.command("list")
@@ -164,7 +167,7 @@ def session_show(slug: str, db_path: Path | None) -> None:
         ]
 
     for name, value in _run(show):
-        click.echo(f"{name + ':':<14}{value}")
+        click.echo(f"{name + ':':<14}{clean(value)}")
 
 
 @session.command("modlog")
@@ -186,6 +189,45 @@ def session_modlog(slug: str, db_path: Path | None) -> None:
         click.echo(f"no moderation in “{slug}” yet")
         return
     _print_table(("WHEN", "WHO", "ACTION", "ON", "WHY"), [_modlog_row(event) for event in events])
+
+
+OPEN_STATES = ("lobby", "live", "wrapup")
+"""A session in one of these states has people in it: removing it needs --force."""
+
+
+@session.command("remove")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Remove it even while it is open (lobby, live or wrap-up).")
+@db_option
+def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> None:
+    """Delete a session for good: its definition, log, participants, recaps and links.
+
+    A running server drops it within seconds; whoever is connected is told and disconnected.
+    """
+    settings = _settings(db_path)
+
+    async def inspect() -> tuple[str, str, int]:
+        async with Storage(settings.db_path) as storage:
+            stored = await storage.session(slug)
+            if stored is None:
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            state = await load_state(storage, stored)
+            return stored.spec.title, state.state, (await storage.counts(stored.id)).messages
+
+    title, state, messages = _run(inspect)
+    if state in OPEN_STATES and not force:
+        raise click.ClickException(f"“{slug}” is open ({state}): end it first, or pass --force to remove it anyway")
+    if not yes:
+        click.confirm(f"Remove “{slug}” ({clean(title)}) and its {messages} post(s) for good?", abort=True)
+
+    async def remove() -> bool:
+        async with Storage(settings.db_path) as storage:
+            return await storage.delete_session(slug)
+
+    if not _run(remove):
+        raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+    click.echo(f"removed {slug}")
 
 
 @main.command()
@@ -363,6 +405,8 @@ def _local(ts: float | None) -> str:
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    # Cells hold what people typed (titles, handles, report reasons): a terminal must show them, not obey them.
+    rows = [tuple(clean(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -13,6 +13,7 @@ import click
 from host.cli import _run, _settings, db_option, main, url_option
 from host.clock import SystemClock
 from host.handles import handle_key, handle_keys
+from host.plain_text import clean, clean_lines
 from host.recap_drafts import DRAFT_AUTHOR
 from host.sessionfile import SessionFileError, load_session_file
 from host.storage import ImportedParticipant, NewEvent, SessionExists, Storage
@@ -80,7 +81,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
     except UnicodeDecodeError:
         raise click.ClickException(f"{archive}: not UTF-8 text (export the sheet as UTF-8 CSV)") from None
     for problem in chat.problems:
-        click.echo(f"{archive}: {problem}; skipped", err=True)
+        click.echo(f"{archive}: {clean(str(problem))}; skipped", err=True)
     if not chat.messages:
         raise click.ClickException(f"{archive}: no tweet could be imported")
     settings = _settings(db_path, url)
@@ -166,7 +167,8 @@ def _source(slug: str, db_path: Path | None) -> Source:
 
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        # Printed, a participant's escape sequence would act on the operator's terminal; a file keeps the text whole.
+        click.echo(clean_lines(text), nl=False)
         return
     try:
         out.write_text(text, encoding="utf-8")

@@ -180,6 +180,13 @@ class Hub:
             self._send_after(_After(outbox, text, CLOSE_POLICY))  # they too get the window's events first
         return len(closing)
 
+    def finish_all(self, text: str) -> int:
+        """Close every connection, moderators' too, after `text` (the session is gone); returns how many."""
+        closing = list(self._outboxes)
+        for outbox in closing:
+            self._send_after(_After(outbox, text, CLOSE_POLICY))
+        return len(closing)
+
     def __len__(self) -> int:
         return len(self._outboxes)
 

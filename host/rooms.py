@@ -1,14 +1,19 @@
-"""The server's rooms, one per stored session, loaded at start and as sessions are added.
+"""The server's rooms, one per stored session, loaded at start and as sessions are added or removed.
 
 A room is brought up to date with the clock as it loads, so after a restart
 no client is ever shown a state that fell due while the server was down.
+A session removed from the database (`hashtalk session remove`, possibly from
+another process) loses its room at the next refresh, and everyone connected
+to it is told and disconnected.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from host.protocol import error_frame
 from host.recap_drafts import RecapDrafts
+from host.refusal import Refused
 from host.room import Room
 from host.settings import Settings
 from host.storage import Storage, StoredSession
@@ -37,10 +42,19 @@ class Rooms:
         return await self._load(stored) if stored is not None else None
 
     async def refresh(self) -> None:
-        """Load every stored session not loaded yet (only the new ones' definitions are read)."""
-        for slug in await self._storage.slugs():
+        """Load every stored session not loaded yet (only the new ones' definitions are read), drop removed ones."""
+        slugs = await self._storage.slugs()
+        for slug in set(self._rooms) - set(slugs):
+            self._drop(slug)
+        for slug in slugs:
             if slug not in self._rooms:
                 await self.get(slug)
+
+    def _drop(self, slug: str) -> None:
+        room = self._rooms.pop(slug)
+        removed = Refused("unknown_session", "This session was removed; there is nothing more to see here.", fatal=True)
+        room.hub.finish_all(error_frame(removed))
+        self.timers_changed.set()  # its timer no longer counts
 
     async def _load(self, stored: StoredSession) -> Room:
         async with self._loading:

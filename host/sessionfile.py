@@ -19,7 +19,12 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_QUESTIONS = 50
 MAX_QUESTION_CHARS = 500
 MAX_TEXT_CHARS = 2000
+MAX_RULES = 20
+"""Ground rules a session may list; each is at most MAX_QUESTION_CHARS characters, like a question."""
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# A lone surrogate decodes from JSON ("\ud800") but is no character: it cannot be written as UTF-8, so
+# a definition holding one could be stored but never sent, listed or printed again.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
 _GUEST_FIELDS = {"handle", "name", "bio"}
@@ -116,9 +121,8 @@ def parse_duration(value: object, name: str) -> float:
 def _refuse_unknown(table: dict[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
-        raise SessionFileError(
-            f"{prefix}{unknown[0]}: not a session field (known: {', '.join(sorted(known))})"
-        )
+        shown = _SURROGATE.sub("\ufffd", unknown[0])  # the sentence itself must be sendable
+        raise SessionFileError(f"{prefix}{shown}: not a session field (known: {', '.join(sorted(known))})")
 
 
 def _text(table: dict[str, Any], name: str, *, prefix: str = "", required: bool = True, max_chars: int) -> str:
@@ -129,6 +133,7 @@ def _text(table: dict[str, Any], name: str, *, prefix: str = "", required: bool 
         return ""
     if not isinstance(value, str):
         raise SessionFileError(f"{prefix}{name}: must be a string")
+    _refuse_surrogates(value, f"{prefix}{name}")
     value = value.strip()
     if required and not value:
         raise SessionFileError(f"{prefix}{name}: must not be empty")
@@ -196,10 +201,19 @@ def _questions(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _rules(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(rule, str) for rule in value):
         raise SessionFileError("rules: a list of strings, like [\"Be kind\", \"Stay on topic\"]")
-    rules = tuple(rule.strip() for rule in value if rule.strip())
-    if any(len(rule) > MAX_QUESTION_CHARS for rule in rules):
-        raise SessionFileError(f"rules: each rule at most {MAX_QUESTION_CHARS} characters")
-    return rules
+    # Counted before anything else is done with them: every participant's welcome carries the rules.
+    if len(value) > MAX_RULES:
+        raise SessionFileError(f"rules: at most {MAX_RULES}")
+    for number, rule in enumerate(value, start=1):
+        _refuse_surrogates(rule, f"rules[{number}]")
+        if len(rule.strip()) > MAX_QUESTION_CHARS:
+            raise SessionFileError(f"rules[{number}]: at most {MAX_QUESTION_CHARS} characters")
+    return tuple(rule.strip() for rule in value if rule.strip())
+
+
+def _refuse_surrogates(value: str, name: str) -> None:
+    if _SURROGATE.search(value):
+        raise SessionFileError(f"{name}: not valid Unicode text (it holds a lone surrogate)")
 
 
 def _pacing(value: object) -> Pacing:

@@ -23,6 +23,8 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 CSV_COLUMNS = ("seq", "question", "reply_to", "author", "role", "at", "likes", "late", "hidden", "banned", "body")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection)."""
 
 
 def export(transcript: Transcript, fmt: str) -> str:
@@ -144,7 +146,8 @@ def _markdown_posts(posts: tuple[Post, ...], guest: str) -> list[str]:
 
 def to_csv(transcript: Transcript) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every text cell quoted, as OWASP's CSV injection guidance asks: a quoted cell is one value to a spreadsheet.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for post in walk(transcript.lobby):
         writer.writerow(_csv_row(post))
@@ -159,15 +162,20 @@ def _csv_row(post: Post) -> list[Any]:
         post.seq,
         "" if post.question is None else post.question,
         "" if post.reply_to is None else post.reply_to,
-        post.author,
+        as_cell(post.author),
         post.role,
         iso(post.at),
         post.likes,
         int(post.late),
         int(post.hidden),
         int(post.banned),
-        post.body,
+        as_cell(post.body),
     ]
+
+
+def as_cell(text: str) -> str:
+    """`text` as a spreadsheet shows it, never runs it: a leading `'` turns a would-be formula into text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _clock(ts: float) -> str:

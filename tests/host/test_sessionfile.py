@@ -118,3 +118,53 @@ def test_notes_are_read_and_the_file_shape_round_trips() -> None:
     assert spec.note(1) == "Start with the forum story." and spec.note(2) == ""
     assert session_from_data(session_to_data(spec)) == spec
     assert load_session_file(GOOD).notes == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "named"),
+    [
+        (("title",), "title:"),
+        (("guest", "name"), "guest.name:"),
+        (("guest", "bio"), "guest.bio:"),
+        (("format",), "format:"),
+        (("questions", 0, "text"), "questions[1].text:"),
+        (("questions", 1, "notes"), "questions[2].notes:"),
+        (("rules", 1), "rules[2]:"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_field(field: tuple[str | int, ...], named: str) -> None:
+    """A JSON definition whose text holds a lone surrogate (no UTF-8 form) is refused before it can be stored."""
+    from host.sessionfile import session_from_data, session_to_data
+
+    data = session_to_data(load_session_file(GOOD))
+    data["questions"][1]["notes"] = "ok"
+    *path, last = field
+    holder = data
+    for step in path:
+        holder = holder[step]
+    holder[last] = "bad \ud800 text"
+    with pytest.raises(SessionFileError) as refused:
+        session_from_data(data)
+    assert str(refused.value) == f"{named} not valid Unicode text (it holds a lone surrogate)"
+    str(refused.value).encode("utf-8")  # the refusal itself can be sent
+
+
+def test_an_unknown_field_with_a_surrogate_gets_a_sendable_sentence() -> None:
+    """An unknown field is named in the refusal, a lone surrogate replaced so the sentence encodes."""
+    from host.sessionfile import session_from_data, session_to_data
+
+    with pytest.raises(SessionFileError) as refused:
+        session_from_data(session_to_data(load_session_file(GOOD)) | {"x\udc80": 1})
+    assert str(refused.value).startswith("x\ufffd: not a session field")
+
+
+def test_rules_are_capped_in_count_and_length() -> None:
+    """At most MAX_RULES rules of MAX_QUESTION_CHARS characters each; the refusal names the limit or the rule."""
+    from host.sessionfile import MAX_QUESTION_CHARS, MAX_RULES, session_from_data, session_to_data
+
+    data = session_to_data(load_session_file(GOOD))
+    assert len(session_from_data(data | {"rules": ["Be kind"] * MAX_RULES}).rules) == MAX_RULES
+    with pytest.raises(SessionFileError, match=rf"^rules: at most {MAX_RULES}$"):
+        session_from_data(data | {"rules": ["Be kind"] * (MAX_RULES + 1)})
+    with pytest.raises(SessionFileError, match=rf"^rules\[2\]: at most {MAX_QUESTION_CHARS} characters$"):
+        session_from_data(data | {"rules": ["Be kind", "x" * (MAX_QUESTION_CHARS + 1)]})

@@ -61,11 +61,11 @@ def test_markdown_shows_posts_as_text_with_their_marks() -> None:
 
 
 def test_csv_has_one_row_per_post_and_reads_back() -> None:
-    """The CSV has the documented columns and every post's exact body, lobby first."""
+    """The CSV has the documented columns and every post's body (a would-be formula behind a quote), lobby first."""
     rows = list(csv.DictReader(io.StringIO(export(_small(), "csv"))))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
     assert [r["body"] for r in rows] == ["Hi all", "A1: Trust,\nalways.", "A1: <b>people</b> & [links](x)",
-                                         "@bo agreed", "A1: late one"]
+                                         "'@bo agreed", "A1: late one"]
     assert rows[3]["reply_to"] == rows[2]["seq"] and rows[4]["late"] == "1" and rows[0]["question"] == ""
 
 
@@ -80,3 +80,17 @@ def test_exports_of_a_whole_chat_are_stable() -> None:
     source = generate_chat(seed=3, people=20, answers_per_question=10).source
     for fmt in ("json", "md", "csv"):
         assert export(build_transcript(source), fmt) == export(build_transcript(source), fmt)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted_text() -> None:
+    """A body starting with =, +, -, @, tab or CR is written quoted behind a ', so a spreadsheet shows it as text."""
+    log = LogBuilder()
+    log.add("question", T0, {"number": 1, "text": "Q?"})
+    bodies = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\r=1", "fine = ok"]
+    for offset, body in enumerate(bodies, start=1):
+        log.message(T0 + offset, "ana", "participant", 1, body)
+    text = export(build_transcript(Source(session_info(), tuple(log.events))), "csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["body"] for r in rows] == ["'" + body for body in bodies[:-1]] + ["fine = ok"]
+    assert '"\'=HYPERLINK(""http://x"",""y"")"' in text and '"\'+1+2"' in text
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in text.split("\r\n"))
