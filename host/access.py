@@ -14,6 +14,13 @@ from host.settings import Settings
 from host.storage import HandleTaken, Storage
 from host.tokens import new_token, token_hash
 
+JOIN_RETRY_SECONDS = 600.0
+"""How long after joining a hello with the same join id still gets the participant back.
+
+A client retries a join whose welcome was lost within seconds; after ten
+minutes a join id would only be a second, forgotten credential.
+"""
+
 
 @dataclass(frozen=True)
 class Admission:
@@ -61,12 +68,34 @@ async def _join(hello: Hello, handle: str, room: Room, storage: Storage, setting
     if keys & handle_keys(room.spec.guest.handle):
         raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
     token = new_token()
+    join_hash = token_hash(hello.join) if hello.join else None
     try:
         await storage.add_participant(
-            room.id, handle, (handle_key(handle), keys), token_hash(token), settings.clock.now(), hello.quote
+            room.id, handle, (handle_key(handle), keys), token_hash(token), settings.clock.now(), hello.quote, join_hash
         )
     except HandleTaken:
+        if rejoined := await _rejoin(hello, handle, room, storage, settings, token):
+            return rejoined
         raise Refused(
             "handle_taken", f"Someone in this session already goes by “{handle}”; pick another.", fatal=True
         ) from None
     return Admission(Identity(handle, "participant"), token)
+
+
+async def _rejoin(
+    hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings, token: str
+) -> Admission | None:
+    """The participant this same join made a moment ago, whose welcome never arrived, with `token` as their new one.
+
+    The join id travelled only from that client, like a token would, so it
+    proves the same person; the token they never received is replaced.
+    """
+    if hello.join is None:
+        return None
+    since = settings.clock.now() - JOIN_RETRY_SECONDS
+    participant = await storage.rejoin_participant(
+        room.id, handle_key(handle), token_hash(hello.join), token_hash(token), since
+    )
+    if participant is None:
+        return None
+    return Admission(Identity(participant.handle, "participant"), token)

@@ -8,6 +8,7 @@ field and error code is documented in docs/protocol.md.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -19,6 +20,8 @@ ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
 MAX_CID_CHARS = 64
 EMOJIS = frozenset({"like"})
 QUOTE_CHOICES = frozenset({"handle", "anonymous", "none"})
+JOIN_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+"""A join id: made at random by the client, long enough that nobody else can guess it."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Hello:
     since: int = 0
     quote: str = "handle"
     """On joining: how the recap may quote this participant (handle, anonymous or none)."""
+    join: str | None = None
+    """On joining: the client's own random id for this join, so a retry after a lost welcome is the same person."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,10 @@ def _hello(data: dict[str, Any]) -> Hello:
     quote = data.get("quote", "handle")
     if quote not in QUOTE_CHOICES:
         raise Refused("bad_field", f"quote: one of {', '.join(sorted(QUOTE_CHOICES))}.", fatal=True)
-    return Hello(role=role, handle=handle, token=token, since=since, quote=quote)
+    join = data.get("join")
+    if join is not None and not (isinstance(join, str) and JOIN_ID.fullmatch(join)):
+        raise Refused("bad_field", "join: a random id of 16 to 64 letters, digits, _ or -.", fatal=True)
+    return Hello(role=role, handle=handle, token=token, since=since, quote=quote, join=join)
 
 
 def _cid(data: dict[str, Any], *, required: bool) -> str | None:

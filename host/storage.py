@@ -116,6 +116,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX recap_publications_by_session ON recap_publications (session_id, id);
     """,
+    # 4: the hash of the client's join id, so a join retried after a lost welcome finds its participant
+    """
+    ALTER TABLE participants ADD COLUMN join_hash TEXT;
+    """,
 )
 
 
@@ -459,16 +463,35 @@ class Storage:
         token_hash: str,
         now: float,
         quote: str = "handle",
+        join_hash: str | None = None,
     ) -> None:
         """Store a participant; HandleTaken if any of its look-alike keys is somebody's already.
 
-        `keys` is the handle's main key and all its look-alike keys.
+        `keys` is the handle's main key and all its look-alike keys; `join_hash`
+        the hash of the client's join id, if it sent one.
         """
         try:
             async with self._transaction() as db:
-                await self._insert_participant(db, session_id, handle, keys, token_hash, now, quote)
+                await self._insert_participant(db, session_id, handle, keys, token_hash, now, quote, join_hash)
         except sqlite3.IntegrityError:
             raise HandleTaken(handle) from None
+
+    async def rejoin_participant(
+        self, session_id: int, handle_key: str, join_hash: str, token_hash: str, joined_since: float
+    ) -> Participant | None:
+        """Give whoever joined as `handle_key` with this join id the new `token_hash`; None when nobody did.
+
+        Only a join at `joined_since` or later counts, so a join id does not
+        stay a credential for good. The old token stops working.
+        """
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "UPDATE participants SET token_hash = ?"
+                " WHERE session_id = ? AND handle_key = ? AND join_hash = ? AND joined_at >= ?"
+                " RETURNING handle, handle_key, quote, joined_at",
+                (token_hash, session_id, handle_key, join_hash, joined_since),
+            )
+        return Participant(*rows[0]) if rows else None
 
     async def _insert_participant(
         self,
@@ -479,12 +502,13 @@ class Storage:
         token_hash: str,
         now: float,
         quote: str,
+        join_hash: str | None = None,
     ) -> None:
         handle_key, look_alikes = keys
         await db.execute(
-            "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, handle_key, handle, token_hash, now, quote),
+            "INSERT INTO participants (session_id, handle_key, handle, token_hash, joined_at, quote, join_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, handle_key, handle, token_hash, now, quote, join_hash),
         )
         await db.executemany(
             "INSERT INTO handle_keys (session_id, key, handle_key) VALUES (?, ?, ?)",

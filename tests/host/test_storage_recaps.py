@@ -55,7 +55,7 @@ async def test_recap_versions_and_the_first_draft_only_once(db_path: Path) -> No
             await storage.add_recap(session_id, "# x", "published", "writer", T0)
         await storage.delete_session("chat")
         assert await storage.recaps(session_id) == []
-    assert len(MIGRATIONS) == 3
+    assert len(MIGRATIONS) == 4
 
 
 async def test_a_save_on_an_old_version_is_refused_with_the_newest(db_path: Path) -> None:

@@ -30,7 +30,7 @@ const page = {
   questions: new Map(),
   lastSeq: 0,
   welcomeSeq: 0,
-  joining: null,
+  joining: saved.get("joining"), // a join whose welcome has not arrived yet: retried as it was, join id and all
   reports: new Set(),
   checkingRecap: false,
   aboutClosed: false,
@@ -98,8 +98,18 @@ function onJoin(submitted) {
   const handle = form.elements.handle.value.trim();
   if (!handle) return;
   byId("join-error").textContent = "";
-  page.joining = { handle, quote: form.elements.quote.value };
+  page.joining = { handle, quote: form.elements.quote.value, join: newJoinId() };
+  saved.set({ joining: page.joining });
   connection.restart();
+}
+
+/**
+ * A secret of this join alone: should its welcome (and the token in it) be lost,
+ * the retry sends it again and the server knows it is still us (docs/protocol.md).
+ */
+function newJoinId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function onRefused(frame) {
@@ -107,6 +117,7 @@ function onRefused(frame) {
     // The server's words on the handle; keep reading as before.
     byId("join-error").textContent = frame.message;
     page.joining = null;
+    saved.set({ joining: null });
     byId("join-handle").focus();
   } else if (saved.get("guestToken") && frame.code === "bad_token") {
     saved.set({ guestToken: null });
@@ -143,7 +154,7 @@ function onWelcome(frame) {
   if (frame.now) setServerNow(frame.now); // countdowns on the server's clock, whatever this one says
   page.welcomeSeq = frame.seq;
   page.joining = null;
-  if (frame.token) saved.set({ token: frame.token });
+  if (frame.token) saved.set({ token: frame.token, joining: null });
   page.me = frame.you;
   const session = frame.session;
   page.session = session;

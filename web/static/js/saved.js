@@ -1,6 +1,7 @@
 // What the browser keeps for one session, in localStorage: who you are
-// (resume token or guest token), the last seq you saw, your draft and the
-// outbox of posts not yet acknowledged. A reload or a return later reads it back.
+// (resume token or guest token), a join not yet welcomed, the last seq you
+// saw, your draft and the outbox of posts not yet acknowledged. A reload or a
+// return later reads it back.
 
 const PREFIX = "hashtalk:session:";
 
