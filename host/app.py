@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from host import api, recap_api, session_api, transcript_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
+from host.own_address import HostGate
 from host.recap_drafts import RecapDrafts
 from host.rooms import Rooms
 from host.scheduler import Scheduler
@@ -73,7 +74,8 @@ def create_app(settings: Settings) -> SocketsFirst:
         Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
         *WEB_ROUTES,
     ]
-    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)]))
+    middleware = [Middleware(HostGate, settings=settings), Middleware(SecurityHeaders)]
+    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan, middleware=middleware))
 
 
 class SocketsFirst:

@@ -30,6 +30,10 @@ def saved_token_path() -> Path:
     return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"
 
 
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+"""`hashtalk serve`'s own address when nothing else is said."""
+
+
 @dataclass
 class Settings:
     """Everything `create_app` needs; tests build one directly."""
@@ -50,8 +54,11 @@ class Settings:
     """Seconds a new connection has to send its hello (env HASHTALK_HELLO_TIMEOUT)."""
     rescan_seconds: float = 2.0
     """How often the server looks for sessions added by `hashtalk session add` (env HASHTALK_RESCAN_SECONDS)."""
-    public_url: str = "http://127.0.0.1:8000"
-    """The address people reach this server at, for printed links (env HASHTALK_URL)."""
+    public_url: str | None = None
+    """The address people reach this server at, for links (env HASHTALK_URL); unset, the address it listens on."""
+    hosts: tuple[str, ...] = ()
+    """Host names the server answers to (env HASHTALK_HOSTS, comma-separated); unset, the public URL's host,
+    localhost, 127.0.0.1, ::1 and the address it listens on. Any other `Host` is refused (DNS rebinding)."""
     allowed_origins: tuple[str, ...] = ()
     """Browser origins allowed to open websockets besides the server's own (env HASHTALK_ALLOWED_ORIGINS, comma-separated)."""
     max_connections: int = 10_000
@@ -85,6 +92,7 @@ class Settings:
             "rescan_seconds": ("HASHTALK_RESCAN_SECONDS", float),
             "public_url": ("HASHTALK_URL", str),
             "allowed_origins": ("HASHTALK_ALLOWED_ORIGINS", _comma_separated),
+            "hosts": ("HASHTALK_HOSTS", _comma_separated),
             "max_connections": ("HASHTALK_MAX_CONNECTIONS", int),
             "max_per_address": ("HASHTALK_MAX_PER_ADDRESS", int),
             "trusted_proxies": ("HASHTALK_TRUSTED_PROXIES", str),
@@ -106,6 +114,11 @@ class Settings:
         values.update(_read_environment(environment))
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def printed_url(self) -> str:
+        """Where links point when no server is running to say where it listens (the command line, recaps)."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 
