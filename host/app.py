@@ -24,6 +24,7 @@ from host.scheduler import Scheduler
 from host.security_headers import SecurityHeaders
 from host.settings import Settings
 from host.storage import Storage
+from host.transcript_cache import TranscriptCache
 from web.routes import ROUTES as WEB_ROUTES
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         app.state.rooms = rooms
         app.state.settings = settings
         app.state.connections = ConnectionCount()
+        app.state.transcripts = TranscriptCache(settings)
         scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
         try:
             yield

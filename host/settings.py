@@ -73,6 +73,13 @@ class Settings:
     """A connection that does not answer a ping within this long is closed (env HASHTALK_PING_TIMEOUT)."""
     max_links: int = 2
     """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
+    transcript_builds: int = 1
+    """Transcripts built from the log at the same time; more wait their turn (env HASHTALK_TRANSCRIPT_BUILDS)."""
+    transcript_queue: int = 8
+    """Transcript builds that may wait for their turn; beyond them a request gets 503 `busy`
+    (env HASHTALK_TRANSCRIPT_QUEUE)."""
+    transcript_cache_bytes: int = 64 * 1024 * 1024
+    """Built transcripts kept for the next readers, in bytes (env HASHTALK_TRANSCRIPT_CACHE_BYTES)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
     """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
     clock: Clock = field(default_factory=SystemClock)
@@ -99,6 +106,9 @@ class Settings:
             "max_links": ("HASHTALK_MAX_LINKS", int),
             "ping_interval": ("HASHTALK_PING_INTERVAL", float),
             "ping_timeout": ("HASHTALK_PING_TIMEOUT", float),
+            "transcript_builds": ("HASHTALK_TRANSCRIPT_BUILDS", int),
+            "transcript_queue": ("HASHTALK_TRANSCRIPT_QUEUE", int),
+            "transcript_cache_bytes": ("HASHTALK_TRANSCRIPT_CACHE_BYTES", int),
         }
         limits = {
             "rate_posts": ("HASHTALK_RATE_POSTS", int),
