@@ -17,12 +17,14 @@ from starlette.websockets import WebSocket
 from host import api, recap_api, session_api, transcript_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
+from host.own_address import HostGate
 from host.recap_drafts import RecapDrafts
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.security_headers import SecurityHeaders
 from host.settings import Settings
 from host.storage import Storage
+from host.transcript_cache import TranscriptCache
 from web.routes import ROUTES as WEB_ROUTES
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         app.state.rooms = rooms
         app.state.settings = settings
         app.state.connections = ConnectionCount()
+        app.state.transcripts = TranscriptCache(settings)
         scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
         try:
             yield
@@ -73,7 +76,8 @@ def create_app(settings: Settings) -> SocketsFirst:
         Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
         *WEB_ROUTES,
     ]
-    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)]))
+    middleware = [Middleware(HostGate, settings=settings), Middleware(SecurityHeaders)]
+    return SocketsFirst(Starlette(routes=routes, lifespan=lifespan, middleware=middleware))
 
 
 class SocketsFirst:

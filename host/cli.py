@@ -97,7 +97,7 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
     except SessionExists:
         raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
     click.echo(f"added {spec.slug}: {clean(spec.title)} ({spec.hashtag}), starts {_local(spec.starts_at)}")
-    click.echo(f"  participants: {settings.public_url}/s/{spec.slug}")
+    click.echo(f"  participants: {settings.printed_url}/s/{spec.slug}")
     click.echo(
         f"  guest link:   {_guest_link(settings, spec.slug, guest_token)}  (give it to {clean(spec.guest.name)} only)"
     )
@@ -261,7 +261,7 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
             if kind == "writer":
                 writer_token = await issue_writer_token(storage, stored.id, SystemClock().now(), replace=replace)
-                return writer_link(settings.public_url, stored.spec.slug, writer_token)
+                return writer_link(settings.printed_url, stored.spec.slug, writer_token)
             guest_token = new_token()
             await storage.set_guest_token(stored.spec.slug, token_hash(guest_token))
             return _guest_link(settings, stored.spec.slug, guest_token)
@@ -391,7 +391,7 @@ def _this_command() -> str:
 
 def _guest_link(settings: Settings, slug: str, guest_token: str) -> str:
     # In the fragment, so the token never reaches a server log.
-    return f"{settings.public_url}/s/{slug}#guest={guest_token}"
+    return f"{settings.printed_url}/s/{slug}#guest={guest_token}"
 
 
 def _state_text(state: str, question: int | None, count: int) -> str:

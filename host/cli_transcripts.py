@@ -108,7 +108,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
             session_id = await storage.import_session(spec, token_hash(new_token()), now, events, people, tokens)
             stored = await storage.session(spec.slug)
             assert stored is not None and stored.id == session_id
-            recap = build_recap(await load_source(storage, stored), settings.public_url)
+            recap = build_recap(await load_source(storage, stored), settings.printed_url)
             await storage.add_first_recap(session_id, recap.markdown, DRAFT_AUTHOR, now)
 
     try:
@@ -142,9 +142,9 @@ def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str 
                 bar.update(target - done)
                 done = target
 
-            written = build_recap(source, settings.public_url, progress=progress)
+            written = build_recap(source, settings.printed_url, progress=progress)
     else:
-        written = build_recap(source, settings.public_url)
+        written = build_recap(source, settings.printed_url)
     _emit(recap_page(written) if fmt == "html" else written.markdown, out)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket
 
+from host.own_address import allowed_host_names, host_allowed, host_name
 from host.settings import Settings
 
 
@@ -39,18 +41,36 @@ class ConnectionCount:
 
 
 def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
-    """Browsers always send Origin: it must be this server's own, or configured.
+    """The `Host` must be one of this server's names, and a browser's Origin this server's own, or configured.
 
-    Clients that are not browsers (the console, scripts) send none and cannot
-    be used by a foreign page, so a missing Origin is allowed.
+    Browsers always send Origin. A page on a foreign name pointed at this
+    machine sends a matching Host and Origin, so the pair alone proves
+    nothing: both are compared with the allowed host names. Clients that are
+    not browsers (the console, scripts) send no Origin and cannot be used by
+    a foreign page, so a missing Origin is allowed.
     """
+    if not host_allowed(websocket.scope, settings):
+        return False
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
     origin = origin.rstrip("/").lower()
-    scheme = "https" if websocket.url.scheme in ("wss", "https") else "http"
-    own = f"{scheme}://{websocket.headers.get('host', '')}".lower()
-    return origin == own or origin in (allowed.lower() for allowed in settings.allowed_origins)
+    if origin in (allowed.lower() for allowed in settings.allowed_origins):
+        return True
+    if settings.public_url and origin == _origin_of(settings.public_url):
+        return True
+    scheme, _, authority = origin.partition("://")
+    if scheme not in ("http", "https"):
+        return False
+    # Own origin: an allowed name, at the same authority the (already checked) Host names.
+    name = host_name(authority)
+    own = websocket.headers.get("host", "").lower()
+    return name is not None and name in allowed_host_names(settings, websocket.scope) and authority == own
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url.lower())
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def client_address(websocket: WebSocket) -> str:

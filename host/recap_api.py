@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from host.clock import iso
+from host.own_address import link_base
 from host.rooms import Rooms
 from host.settings import Settings
 from host.storage import RecapVersion, StaleBase, Storage, StoredSession
@@ -152,7 +153,7 @@ async def regenerate(request: Request) -> JSONResponse:
     storage = _storage(request)
     settings: Settings = request.app.state.settings
     source = await load_source(storage, stored)
-    recap = await asyncio.to_thread(build_recap, source, settings.public_url)
+    recap = await asyncio.to_thread(build_recap, source, settings.printed_url)
     new_id = await storage.add_recap(stored.id, recap.markdown, "generated", author, _now(request))
     version = await storage.recap(stored.id, new_id)
     assert version is not None
@@ -215,7 +216,7 @@ async def quotes(request: Request) -> JSONResponse:
         return refusal.response
     settings: Settings = request.app.state.settings
     source = await load_source(_storage(request), stored)
-    found = await asyncio.to_thread(quotable_posts, source, settings.public_url)
+    found = await asyncio.to_thread(quotable_posts, source, settings.printed_url)
     return _json(
         {
             "questions": [
@@ -228,8 +229,8 @@ async def quotes(request: Request) -> JSONResponse:
 
 
 def public_recap_url(request: Request, slug: str) -> str:
-    """Where readers find a session's published recap, on the address this request came to."""
-    return f"{str(request.base_url).rstrip('/')}/s/{slug}/recap"
+    """Where readers find a session's published recap: on the public URL, never on the request's `Host`."""
+    return f"{link_base(request)}/s/{slug}/recap"
 
 
 # checks

@@ -47,7 +47,7 @@ class RecapDrafts:
         if await self._storage.has_recap(stored.id):
             return False
         source = await load_source(self._storage, stored)
-        recap = await asyncio.to_thread(build_recap, source, self._settings.public_url)
+        recap = await asyncio.to_thread(build_recap, source, self._settings.printed_url)
         stored_id = await self._storage.add_first_recap(
             stored.id, recap.markdown, DRAFT_AUTHOR, self._settings.clock.now()
         )

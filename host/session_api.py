@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from host.access import is_moderator_token
+from host.own_address import link_base
 from host.refusal import Refused
 from host.rooms import Rooms
 from host.session import SessionSpec
@@ -98,7 +99,7 @@ async def issue_writer_link(request: Request) -> JSONResponse:
     if stored is None:
         return _unknown_session()
     token = await issue_writer_token(storage, stored.id, settings.clock.now())
-    link = writer_link(str(request.base_url), stored.spec.slug, token)
+    link = writer_link(link_base(request), stored.spec.slug, token)
     return JSONResponse({"slug": stored.spec.slug, "writer_token": token, "link": link}, status_code=201)
 
 

@@ -30,6 +30,10 @@ def saved_token_path() -> Path:
     return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"
 
 
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+"""`hashtalk serve`'s own address when nothing else is said."""
+
+
 @dataclass
 class Settings:
     """Everything `create_app` needs; tests build one directly."""
@@ -50,8 +54,11 @@ class Settings:
     """Seconds a new connection has to send its hello (env HASHTALK_HELLO_TIMEOUT)."""
     rescan_seconds: float = 2.0
     """How often the server looks for sessions added by `hashtalk session add` (env HASHTALK_RESCAN_SECONDS)."""
-    public_url: str = "http://127.0.0.1:8000"
-    """The address people reach this server at, for printed links (env HASHTALK_URL)."""
+    public_url: str | None = None
+    """The address people reach this server at, for links (env HASHTALK_URL); unset, the address it listens on."""
+    hosts: tuple[str, ...] = ()
+    """Host names the server answers to (env HASHTALK_HOSTS, comma-separated); unset, the public URL's host,
+    localhost, 127.0.0.1, ::1 and the address it listens on. Any other `Host` is refused (DNS rebinding)."""
     allowed_origins: tuple[str, ...] = ()
     """Browser origins allowed to open websockets besides the server's own (env HASHTALK_ALLOWED_ORIGINS, comma-separated)."""
     max_connections: int = 10_000
@@ -66,6 +73,13 @@ class Settings:
     """A connection that does not answer a ping within this long is closed (env HASHTALK_PING_TIMEOUT)."""
     max_links: int = 2
     """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
+    transcript_builds: int = 1
+    """Transcripts built from the log at the same time; more wait their turn (env HASHTALK_TRANSCRIPT_BUILDS)."""
+    transcript_queue: int = 8
+    """Transcript builds that may wait for their turn; beyond them a request gets 503 `busy`
+    (env HASHTALK_TRANSCRIPT_QUEUE)."""
+    transcript_cache_bytes: int = 64 * 1024 * 1024
+    """Built transcripts kept for the next readers, in bytes (env HASHTALK_TRANSCRIPT_CACHE_BYTES)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
     """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
     clock: Clock = field(default_factory=SystemClock)
@@ -85,12 +99,16 @@ class Settings:
             "rescan_seconds": ("HASHTALK_RESCAN_SECONDS", float),
             "public_url": ("HASHTALK_URL", str),
             "allowed_origins": ("HASHTALK_ALLOWED_ORIGINS", _comma_separated),
+            "hosts": ("HASHTALK_HOSTS", _comma_separated),
             "max_connections": ("HASHTALK_MAX_CONNECTIONS", int),
             "max_per_address": ("HASHTALK_MAX_PER_ADDRESS", int),
             "trusted_proxies": ("HASHTALK_TRUSTED_PROXIES", str),
             "max_links": ("HASHTALK_MAX_LINKS", int),
             "ping_interval": ("HASHTALK_PING_INTERVAL", float),
             "ping_timeout": ("HASHTALK_PING_TIMEOUT", float),
+            "transcript_builds": ("HASHTALK_TRANSCRIPT_BUILDS", int),
+            "transcript_queue": ("HASHTALK_TRANSCRIPT_QUEUE", int),
+            "transcript_cache_bytes": ("HASHTALK_TRANSCRIPT_CACHE_BYTES", int),
         }
         limits = {
             "rate_posts": ("HASHTALK_RATE_POSTS", int),
@@ -106,6 +124,11 @@ class Settings:
         values.update(_read_environment(environment))
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def printed_url(self) -> str:
+        """Where links point when no server is running to say where it listens (the command line, recaps)."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 

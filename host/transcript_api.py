@@ -4,19 +4,26 @@ Hidden posts and banned authors are left out unless the request asks for
 them (`?include_hidden=1`) with a moderator token in an `Authorization:
 Bearer` header. A token in the URL is refused outright: URLs end up in logs,
 histories and referrers.
+
+A transcript is built once per head of the log and kept (transcript_cache.py);
+when too many wait to be built, a request gets 503 `busy` with Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from host.access import is_moderator_token
 from host.rooms import Rooms
+from host.session import SessionSpec
 from host.settings import Settings
 from host.storage import Storage
+from host.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.transcript_source import load_source
 from transcripts.export import FORMATS, MEDIA_TYPES, export
 from transcripts.transcript import build_transcript
@@ -48,11 +55,52 @@ async def session_transcript(request: Request) -> Response:
     stored = await storage.session(room.spec.slug)
     if stored is None:
         return _error(404, "unknown_session", "There is no session with that slug.")
-    source = await load_source(storage, stored)
-    # Projecting a long log is CPU work: a worker thread keeps live rooms responsive meanwhile.
-    body = await asyncio.to_thread(lambda: export(build_transcript(source, include_hidden=wants_hidden), fmt))
+    settings: Settings = request.app.state.settings
+    key = TranscriptKey(
+        str(settings.db_path), stored.id, _fingerprint(stored.spec), await storage.head(stored.id), fmt, wants_hidden
+    )
+
+    async def build() -> bytes:
+        source = await load_source(storage, stored)
+        # Projecting a long log is CPU work: a worker thread keeps live rooms responsive meanwhile.
+        return await asyncio.to_thread(
+            lambda: export(build_transcript(source, include_hidden=wants_hidden), fmt).encode("utf-8")
+        )
+
+    cache: TranscriptCache = request.app.state.transcripts
+    try:
+        body = await cache.get(key, build)
+    except Busy as busy:
+        return _error(
+            503, "busy", "Too many transcripts are being built; try again in a moment.",
+            headers={"Retry-After": str(busy.retry_after)},
+        )
     headers = {"Cache-Control": "no-store"} if wants_hidden else {}
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+    return _body_response(body, MEDIA_TYPES[fmt], headers)
+
+
+STREAM_CHUNK = 64 * 1024
+"""A long transcript goes out in pieces this big, each written when the client has taken the one before,
+so a slow reader holds a piece of the shared body in its buffer, not a copy of all of it."""
+
+
+def _body_response(body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    if len(body) <= STREAM_CHUNK:
+        return Response(body, media_type=media_type, headers=headers)
+
+    async def pieces() -> AsyncIterator[bytes]:
+        view = memoryview(body)
+        for start in range(0, len(body), STREAM_CHUNK):
+            yield bytes(view[start : start + STREAM_CHUNK])
+
+    return StreamingResponse(
+        pieces(), media_type=media_type, headers=headers | {"Content-Length": str(len(body))}
+    )
+
+
+def _fingerprint(spec: SessionSpec) -> str:
+    # The transcript shows the session's definition too, which a moderator may change without a new event.
+    return json.dumps(spec.to_json(), sort_keys=True)
 
 
 async def _is_moderator(request: Request) -> bool:
@@ -64,5 +112,5 @@ async def _is_moderator(request: Request) -> bool:
     return await is_moderator_token(token.strip(), storage, settings)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)

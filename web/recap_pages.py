@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from host.own_address import link_base
 from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.settings import Settings
 from host.storage import PublishedRecap, Storage, StoredSession
@@ -199,8 +200,8 @@ def _attachment(filename: str) -> dict[str, str]:
 
 
 def _base(request: Request) -> str:
-    # The address the reader used, so the feed's links work from where they are.
-    return str(request.base_url).rstrip("/")
+    # The public URL, not the request's Host: a feed's links are copied and cached far from this request.
+    return link_base(request)
 
 
 ROUTES: list[BaseRoute] = [

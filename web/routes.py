@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from host.rooms import Rooms
+from host.own_address import link_base
 from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.settings import Settings
 from web.calendar import calendar
@@ -67,8 +68,8 @@ def _calendar_response(text: str, filename: str) -> Response:
 
 
 def _base_url(request: Request) -> str:
-    # The address the visitor used, so the calendar's links work from where they are.
-    return str(request.base_url)
+    # The public URL, not the request's Host: a calendar's links are kept long after this request.
+    return link_base(request)
 
 
 def _now(request: Request) -> float:
