@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import MODERATOR_TOKEN, WAIT, Harness, head_of
+from host.clock import ManualClock
+from host.server import start_server
+from tests.conftest import MODERATOR_TOKEN, WAIT, Harness, add_session, harness_settings, head_of, make_spec
 
 LONE = "\ud800"
 """A lone surrogate: a valid JSON escape that no UTF-8 text can hold."""
@@ -37,6 +40,7 @@ class CountingHandler(logging.Handler):
 
 @pytest.fixture
 def server_log() -> Iterator[CountingHandler]:
+    """Every WARNING or worse the server logs; it comes after the server's fixture, since starting uvicorn resets its loggers."""
     handler = CountingHandler()
     # uvicorn's loggers do not propagate to the root, so the handler goes on each.
     loggers = [logging.getLogger(), logging.getLogger("uvicorn"), logging.getLogger("uvicorn.error")]
@@ -165,6 +169,36 @@ async def test_the_events_route_answers_400_to_a_since_out_of_range(live: Harnes
         assert answer.json()["code"] == "bad_request"
     else:
         assert answer.json()["events"] == []
+
+
+@pytest.fixture
+async def capped(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
+    """A server that takes one connection per address and websockets from pages of one other origin only."""
+    await add_session(db_path, make_spec())
+    server = await start_server(harness_settings(db_path, clock, max_per_address=1, allowed_origins=("https://ok.example",)))
+    try:
+        yield Harness(server, db_path, clock)
+    finally:
+        await server.stop()
+
+
+async def test_a_flood_of_refused_upgrades_writes_no_log(capped: Harness, server_log: CountingHandler) -> None:
+    """Upgrades refused with 403 (foreign origin) and 503 (over the per-address cap) write nothing to the log."""
+    url = f"{capped.server.ws_url}/ws/chat"
+    statuses = []
+    for _ in range(20):
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url, origin="https://evil.example"):  # type: ignore[arg-type]
+                pass
+        statuses.append(refused.value.response.status_code)
+    async with connect(url):
+        for _ in range(20):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(url):
+                    pass
+            statuses.append(refused.value.response.status_code)
+    assert statuses == [403] * 20 + [503] * 20
+    assert server_log.records == []
 
 
 hostile_values = st.one_of(
