@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 
 from host.audience import view_for
 from host.clock import iso
+from host.protocol import MAX_NUMBER
 from host.recap_api import public_recap_url
 from host.room import Room
 from host.rooms import Rooms
@@ -49,12 +50,11 @@ async def session_events(request: Request) -> JSONResponse:
     room = await _room(request)
     if room is None:
         return _unknown_session()
-    try:
-        since = int(request.query_params.get("since", "0"))
-        limit = int(request.query_params.get("limit", str(MAX_EVENTS_PAGE)))
-    except ValueError:
-        return _bad_request("since and limit are whole numbers")
-    if since < 0 or not 1 <= limit <= MAX_EVENTS_PAGE:
+    since = _whole_number(request.query_params.get("since", "0"))
+    limit = _whole_number(request.query_params.get("limit", str(MAX_EVENTS_PAGE)))
+    if since is None or limit is None:
+        return _bad_request(f"since and limit are whole numbers up to {MAX_NUMBER}")
+    if not 1 <= limit <= MAX_EVENTS_PAGE:
         return _bad_request(f"since is 0 or more; limit from 1 to {MAX_EVENTS_PAGE}")
     storage: Storage = request.app.state.storage
     head = room.head
@@ -70,6 +70,18 @@ async def session_events(request: Request) -> JSONResponse:
             ],
         }
     )
+
+
+def _whole_number(text: str) -> int | None:
+    """A query parameter as a whole number from 0 to MAX_NUMBER, or None.
+
+    Plain ASCII digits only: `int()` would also take signs, spaces, underscores
+    and other scripts' digits, and a number past SQLite's integers fails the query.
+    """
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_NUMBER else None
 
 
 async def _summary(request: Request, room: Room) -> dict[str, object]:

@@ -81,6 +81,11 @@ async def _session(websocket: WebSocket, settings: Settings) -> None:
         return
     except WebSocketDisconnect:
         return
+    except Exception:
+        # Without this the client would get no error and no close frame, only a dropped socket.
+        log.exception("session %s: could not handle a hello", room.spec.slug)
+        await _refuse(websocket, Refused("internal", "Something went wrong on the server; try again.", fatal=True))
+        return
     await _serve(websocket, room, storage, settings, hello, admission)
 
 
@@ -133,6 +138,7 @@ async def _receive_frames(
 ) -> None:
     """Handle client frames until the client leaves or the server closes the connection."""
     who = admission.identity
+    failures = 0
     while True:
         try:
             text = await _receive_text(websocket)
@@ -152,7 +158,12 @@ async def _receive_frames(
             room.hub.send(outbox, error_frame(refusal))
         except Exception:
             # A bug or a storage failure must not take the connection down; nothing was acked.
-            log.exception("session %s: could not handle a frame", room.spec.slug)
+            # One traceback per connection: a client repeating the frame must not flood the log.
+            failures += 1
+            if failures == 1:
+                log.exception("session %s: could not handle a frame", room.spec.slug)
+            else:
+                log.debug("session %s: could not handle a frame (%d on this connection)", room.spec.slug, failures)
             failure = Refused("internal", "Something went wrong on the server; try again.", cid=getattr(frame, "cid", None))
             room.hub.send(outbox, error_frame(failure))
     await _until_disconnect(websocket)

@@ -16,16 +16,24 @@ framed once, and every connection gets it with one `transport.write` (see
 `wire.py`): publishing never awaits a client. A client whose unsent bytes pass
 the limit is cut off; it comes back with the last `seq` it saw and is sent
 what it missed, so nobody else ever waits for it.
+
+No failure while encoding one frame or writing to one connection stops a
+flush: a frame that cannot be encoded is left out, a connection whose write
+fails is dropped (it resumes from its last `seq`), the hub logs once, and
+everyone else still gets the window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from host.wire import text_frame
+
+log = logging.getLogger(__name__)
 
 FLUSH_FACTOR = 1.5
 """A window is this many times the last flush: sending takes at most about 40% of the core while it is the bound."""
@@ -41,6 +49,8 @@ CHUNK = 500
 CLOSE_POLICY = 1008
 CLOSE_TOO_SLOW = 4008
 """Close code for a client cut off for falling behind; it should resume from its last seq."""
+CLOSE_INTERNAL = 1011
+"""Close code for a connection dropped because sending to it failed; it too resumes from its last seq."""
 
 
 class Wire(Protocol):
@@ -197,10 +207,15 @@ class Hub:
             self._deliver(after)
 
     def _deliver(self, after: _After) -> None:
-        after.outbox.write(text_frame(after.text))
-        if after.close_code is not None:
-            after.outbox.close(after.close_code)
-            self._outboxes.discard(after.outbox)
+        try:
+            after.outbox.write(text_frame(after.text))
+            if after.close_code is not None:
+                after.outbox.close(after.close_code)
+                self._outboxes.discard(after.outbox)
+        except Exception:
+            # Called inside a flush: raising here would stop the window for everyone.
+            log.exception("fan-out: a frame for one connection could not be sent; dropping that connection")
+            self._drop(after.outbox)
 
     def _flush(self) -> None:
         """Send the window's events, then what waited for them; the next window opens once all are written."""
@@ -230,6 +245,8 @@ class Hub:
             asyncio.get_running_loop().call_soon(self._write_rest, frames, rest, start + self._chunk, spent)
             return
         self._flushing = False
+        if frames.failed > 1:
+            log.error("fan-out: %d connections dropped in one flush after send failures", frames.failed)
         if not self._pending:  # what was sent meanwhile follows only events already written
             after, self._after = self._after, []
             for each in after:
@@ -243,11 +260,26 @@ class Hub:
     def _send_events(self, frames: _Frames, outboxes: Iterable[Outbox]) -> None:
         gone = []
         for outbox in outboxes:
-            frame = frames.for_(outbox)
-            if frame is not None and not outbox.write(frame):
-                gone.append(outbox)
+            try:
+                frame = frames.for_(outbox)
+                if frame is not None and not outbox.write(frame):
+                    gone.append(outbox)
+            except Exception:
+                # One connection's failure must not stop the flush: the rest would miss the window.
+                if not frames.failed:
+                    log.exception("fan-out: sending to a connection failed; dropping it and going on")
+                frames.failed += 1
+                self._drop(outbox)
         for outbox in gone:
             self._outboxes.discard(outbox)
+
+    def _drop(self, outbox: Outbox) -> None:
+        """Close a connection whose send failed; it comes back with its last seq and misses nothing."""
+        self._outboxes.discard(outbox)
+        try:
+            outbox.close(CLOSE_INTERNAL, "server error: resume from your last seq")
+        except Exception:
+            log.debug("fan-out: closing a failed connection failed too", exc_info=True)
 
 
 class _Frames:
@@ -261,6 +293,8 @@ class _Frames:
         self._late = late or {}
         self._rests: dict[int, _Frames] = {}
         """For connections that joined mid-window: the window's events after those they already had."""
+        self.failed = 0
+        """Connections this flush could not write to (and dropped): the first is logged with its traceback."""
 
     def for_(self, outbox: Outbox) -> bytes | None:
         if self._late and (had := self._late.get(outbox)) is not None:
@@ -294,7 +328,30 @@ class _Frames:
                 if (text := views.subject if views.subject is not None and views.subject_key == key else views.public)
                 is not None
             ]
-        return text_frame(batch_text(texts)) if texts else None
+        if not texts:
+            return None
+        try:
+            return text_frame(batch_text(texts))
+        except UnicodeEncodeError:
+            return _without_unencodable(texts)
+
+
+def _without_unencodable(texts: list[str]) -> bytes | None:
+    """The batch without the frames that cannot be encoded as UTF-8: one bad event must not hold back the others.
+
+    The protocol refuses such text at the door; this is the last line, so it logs.
+    """
+    sendable = [text for text in texts if _encodable(text)]
+    log.error("fan-out: left out %d event frame(s) that cannot be encoded as UTF-8", len(texts) - len(sendable))
+    return text_frame(batch_text(sendable)) if sendable else None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def batch_text(texts: Sequence[str]) -> str:

@@ -18,6 +18,14 @@ PROTOCOL_VERSION = 2
 """2 added the `batch` frame: a client of version 1 would not know to look inside one."""
 ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
 MAX_CID_CHARS = 64
+MAX_DEPTH = 8
+"""The deepest nesting of objects and arrays a frame may hold: the frame itself is 1, a mod's arguments 2.
+
+Deeper JSON only costs the parser (a thousand levels exhaust Python's recursion),
+and no frame of this protocol needs more than a few.
+"""
+MAX_NUMBER = 2**53 - 1
+"""The largest magnitude of a number in a frame: what a browser's JSON keeps exactly, and well inside SQLite's integers."""
 EMOJIS = frozenset({"like"})
 QUOTE_CHOICES = frozenset({"handle", "anonymous", "none"})
 JOIN_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -100,17 +108,63 @@ def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise Refused("frame_too_large", f"A frame may be at most {max_bytes} bytes.")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError:
         raise Refused("bad_json", "A frame must be a JSON object.", fatal=True) from None
+    except RecursionError:
+        raise _too_deep() from None
     if not isinstance(data, dict):
         raise Refused("bad_json", "A frame must be a JSON object.", fatal=True)
     try:
+        _check_values(data, "", 1)
         return _frame(data)
     except Refused as refusal:
         cid = data.get("cid")
-        refusal.cid = cid if isinstance(cid, str) else None
+        refusal.cid = cid if isinstance(cid, str) and _encodable(cid) else None
         raise
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity: Python's json reads them, JSON itself has no such numbers."""
+    raise ValueError(name)
+
+
+def _check_values(value: Any, name: str, depth: int) -> None:
+    """Refuse, once at the door, what no later step could store or send: every string, key and number, at every depth.
+
+    A string holding a lone surrogate (a valid JSON escape) cannot be encoded as
+    UTF-8: echoed in an error or fanned out in an event it would fail there.
+    """
+    if isinstance(value, str):
+        if not _encodable(value):
+            raise Refused("bad_frame", "Text in a frame must be valid Unicode (no lone surrogates).")
+    elif isinstance(value, bool) or value is None:
+        pass
+    elif isinstance(value, (int, float)):
+        if not -MAX_NUMBER <= value <= MAX_NUMBER:
+            raise Refused("bad_field", f"{name or 'a number'}: out of range (at most {MAX_NUMBER} either way).")
+    elif depth > MAX_DEPTH:
+        raise _too_deep()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not _encodable(key):
+                raise Refused("bad_frame", "Text in a frame must be valid Unicode (no lone surrogates).")
+            _check_values(item, name or key, depth + 1)
+    else:
+        for item in value:
+            _check_values(item, name, depth + 1)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _too_deep() -> Refused:
+    return Refused("bad_frame", f"A frame may nest objects and arrays at most {MAX_DEPTH} deep.")
 
 
 def _frame(data: dict[str, Any]) -> ClientFrame:

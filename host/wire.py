@@ -59,6 +59,13 @@ class WireProtocol(TrimmedWebSocketProtocol):
         if scope is not None:  # None when the handshake itself was refused
             scope["extensions"][EXTENSION] = Wire(self)
 
+    async def send(self, message: Any) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body", False):
+            # The app answered the upgrade with an HTTP refusal (403, 503): that ends the
+            # handshake as intended. Left unmarked, uvicorn logs an ERROR for every refused upgrade.
+            self.handshake_complete = True
+
     def close_now(self, code: int, reason: str) -> None:
         if self.close_sent or self.disconnected or self.transport.is_closing():
             return

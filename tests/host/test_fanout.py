@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
+
+import pytest
 
 from websockets.frames import Frame
 from websockets.streams import StreamReader
 
-from host.fanout import CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
+from host.fanout import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
 
 WAIT = 5.0
 
@@ -50,6 +53,13 @@ class RecordingWire:
         for frame in self.frames:
             out.extend(frame["frames"] if frame["type"] == "batch" else [frame])
         return out
+
+
+class BrokenWire(RecordingWire):
+    """A connection whose every write fails, as a transport in an unexpected state would."""
+
+    def write(self, frame: bytes) -> bool:
+        raise OSError("the transport failed")
 
 
 def _payload(frame: bytes) -> bytes:
@@ -194,3 +204,41 @@ async def test_a_flush_is_written_a_chunk_at_a_time_and_answers_still_follow_the
     assert all([frame["seq"] for frame in wire.frames if frame["type"] == "event"] == [1] for wire in wires)
     waited = wires[outboxes.index(waiting)]
     assert [frame["type"] for frame in waited.frames] == ["event", "ack"]
+
+
+async def test_a_connection_whose_write_fails_is_dropped_and_the_flush_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    """A write that raises drops that one connection with 1011 and one log record; every other connection gets every event."""
+    hub = Hub(tick=0.0, chunk=2)
+    broken = [BrokenWire() for _ in range(3)]
+    wires = [RecordingWire() for _ in range(4)]
+    for wire in [*broken, *wires]:
+        hub.join(live(wire))
+    with caplog.at_level(logging.ERROR, logger="host.fanout"):
+        for seq in (1, 2, 3):
+            hub.publish(event(seq))
+        async with asyncio.timeout(WAIT):
+            while any(len(wire.events()) < 3 for wire in wires):
+                await asyncio.sleep(0)
+    assert all([e["seq"] for e in wire.events()] == [1, 2, 3] for wire in wires)
+    assert all(wire.closed is not None and wire.closed[0] == CLOSE_INTERNAL for wire in broken)
+    assert len(hub) == len(wires)
+    assert len(caplog.records) == 2  # the flush that met them: one traceback, and how many were dropped
+
+
+async def test_an_unencodable_frame_is_left_out_and_the_window_still_goes_out(caplog: pytest.LogCaptureFixture) -> None:
+    """An event or an ack holding a lone surrogate cannot stop the window: the others' events still reach everyone."""
+    hub = Hub(tick=0.05)
+    wires = [RecordingWire(), RecordingWire()]
+    outboxes = [live(wire) for wire in wires]
+    for outbox in outboxes:
+        hub.join(outbox)
+    with caplog.at_level(logging.ERROR, logger="host.fanout"):
+        hub.publish(event(1))
+        hub.publish(json.dumps({"type": "event", "seq": 2, "body": "\ud800"}, ensure_ascii=False))
+        hub.send(outboxes[0], json.dumps({"type": "ack", "cid": "\ud800", "seq": 2}, ensure_ascii=False))
+        hub.publish(event(3))
+        wires[1].written.clear()
+        await asyncio.wait_for(wires[1].written.wait(), WAIT)
+    assert [e["seq"] for e in wires[1].events()] == [1, 3]
+    assert [e["seq"] for e in wires[0].events()] == [1, 3] and wires[0].closed == (CLOSE_INTERNAL, "server error: resume from your last seq")
+    assert len(caplog.records) == 2  # the left-out event, and the connection its ack could not reach
