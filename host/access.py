@@ -38,7 +38,7 @@ async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) 
         participant = await storage.participant_by_token(room.id, token_hash(hello.token))
         if participant is None:
             raise Refused("bad_token", "That token does not belong to this session; join with a handle.", fatal=True)
-        if not room.admits(frozenset({participant.handle_key})):
+        if not room.admits(handle_keys(participant.handle) | {participant.handle_key}):
             raise Refused("banned", "You have been removed from this session.", fatal=True)
         return Admission(Identity(participant.handle, "participant"), hello.token)
     if hello.handle is None:
