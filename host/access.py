@@ -22,8 +22,8 @@ class Admission:
     """A participant's resume token, sent back in the welcome."""
 
 
-async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) -> Admission:
-    """Who this hello says it is, checked against the server's records."""
+async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings, address: str = "") -> Admission:
+    """Who this hello says it is, checked against the server's records; `address` is the client's."""
     if hello.role == "viewer":
         return Admission(VIEWER)
     if hello.role == "moderator":
@@ -43,7 +43,7 @@ async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) 
         return Admission(Identity(participant.handle, "participant"), hello.token)
     if hello.handle is None:
         raise Refused("bad_hello", "A participant joins with a handle or resumes with a token.", fatal=True)
-    return await _join(hello, hello.handle, room, storage, settings)
+    return await _join(hello, hello.handle, room, storage, settings, address)
 
 
 async def is_moderator_token(token: str, storage: Storage, settings: Settings) -> bool:
@@ -52,7 +52,9 @@ async def is_moderator_token(token: str, storage: Storage, settings: Settings) -
     return await storage.moderator_token_matches(token_hash(token))
 
 
-async def _join(hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
+async def _join(
+    hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings, address: str = ""
+) -> Admission:
     if problem := handle_problem(handle):
         raise Refused("bad_handle", problem, fatal=True)
     keys = handle_keys(handle)
@@ -60,6 +62,7 @@ async def _join(hello: Hello, handle: str, room: Room, storage: Storage, setting
         raise Refused("banned", f"“{handle}” has been removed from this session.", fatal=True)
     if keys & handle_keys(room.spec.guest.handle):
         raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
+    room.count_new_handle(address)  # fresh handles must not reset the per-handle limits
     token = new_token()
     try:
         await storage.add_participant(

@@ -67,7 +67,9 @@ class Settings:
     max_links: int = 2
     """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
-    """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
+    """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS),
+    and the rates of reactions, reports and new handles (env HASHTALK_RATE_REACTIONS, HASHTALK_REACTION_TOGGLES,
+    HASHTALK_RATE_REPORTS, HASHTALK_REPORTS_PER_ADDRESS, HASHTALK_JOINS_PER_ADDRESS)."""
     clock: Clock = field(default_factory=SystemClock)
     """Injected by tests; not configurable from the environment."""
 
@@ -96,6 +98,11 @@ class Settings:
             "rate_posts": ("HASHTALK_RATE_POSTS", int),
             "rate_seconds": ("HASHTALK_RATE_SECONDS", float),
             "duplicate_seconds": ("HASHTALK_DUPLICATE_SECONDS", float),
+            "rate_reactions": ("HASHTALK_RATE_REACTIONS", int),
+            "reaction_toggles": ("HASHTALK_REACTION_TOGGLES", int),
+            "rate_reports": ("HASHTALK_RATE_REPORTS", int),
+            "reports_per_address": ("HASHTALK_REPORTS_PER_ADDRESS", int),
+            "joins_per_address": ("HASHTALK_JOINS_PER_ADDRESS", int),
         }
         for old_name, new_name in RENAMED.items():
             if os.environ.get(old_name):
