@@ -31,7 +31,7 @@ class LimitSettings:
     reports_per_address: int = 30
     """Reports allowed from one client address in any minute, whatever its handles; 0 for no limit."""
     joins_per_address: int = 20
-    """New handles allowed to join one session from one client address in any minute; 0 for no limit."""
+    """Tries to join one session with a new handle allowed from one client address in any minute; 0 for no limit."""
 
 
 MINUTE = 60.0
