@@ -175,6 +175,9 @@ class HashtalkServer(PinnedServer):
             "HASHTALK_MAX_PER_ADDRESS": "0",
             "HASHTALK_RATE_POSTS": "1000000",
             "HASHTALK_DUPLICATE_SECONDS": "0",
+            "HASHTALK_JOINS_PER_ADDRESS": "0",
+            "HASHTALK_RATE_REACTIONS": "0",
+            "HASHTALK_REACTION_TOGGLES": "0",
             # Keep the server's user directories inside the run's scratch space.
             "XDG_DATA_HOME": str(self.workdir / "data"),
             "XDG_CONFIG_HOME": str(self.workdir / "config"),

@@ -29,8 +29,8 @@ class Admission:
     """A participant's resume token, sent back in the welcome."""
 
 
-async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) -> Admission:
-    """Who this hello says it is, checked against the server's records."""
+async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings, address: str = "") -> Admission:
+    """Who this hello says it is, checked against the server's records; `address` is the client's."""
     if hello.role == "viewer":
         return Admission(VIEWER)
     if hello.role == "moderator":
@@ -45,12 +45,12 @@ async def admit(hello: Hello, room: Room, storage: Storage, settings: Settings) 
         participant = await storage.participant_by_token(room.id, token_hash(hello.token))
         if participant is None:
             raise Refused("bad_token", "That token does not belong to this session; join with a handle.", fatal=True)
-        if not room.admits(frozenset({participant.handle_key})):
+        if not room.admits(handle_keys(participant.handle) | {participant.handle_key}):
             raise Refused("banned", "You have been removed from this session.", fatal=True)
         return Admission(Identity(participant.handle, "participant"), hello.token)
     if hello.handle is None:
         raise Refused("bad_hello", "A participant joins with a handle or resumes with a token.", fatal=True)
-    return await _join(hello, hello.handle, room, storage, settings)
+    return await _join(hello, hello.handle, room, storage, settings, address)
 
 
 async def is_moderator_token(token: str, storage: Storage, settings: Settings) -> bool:
@@ -59,7 +59,9 @@ async def is_moderator_token(token: str, storage: Storage, settings: Settings) -
     return await storage.moderator_token_matches(token_hash(token))
 
 
-async def _join(hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings) -> Admission:
+async def _join(
+    hello: Hello, handle: str, room: Room, storage: Storage, settings: Settings, address: str = ""
+) -> Admission:
     if problem := handle_problem(handle):
         raise Refused("bad_handle", problem, fatal=True)
     keys = handle_keys(handle)
@@ -67,6 +69,7 @@ async def _join(hello: Hello, handle: str, room: Room, storage: Storage, setting
         raise Refused("banned", f"“{handle}” has been removed from this session.", fatal=True)
     if keys & handle_keys(room.spec.guest.handle):
         raise Refused("handle_taken", f"“{handle}” is this session's guest.", fatal=True)
+    room.count_new_handle(address)  # fresh handles must not reset the per-handle limits
     token = new_token()
     join_hash = token_hash(hello.join) if hello.join else None
     try:

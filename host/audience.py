@@ -2,7 +2,8 @@
 
 Moderators see every event whole. Everyone else sees the public form, which
 may leave fields out (a hide's reason, the word filter) or leave the event out
-altogether (a report, a post held for review, a hidden message). The author of
+altogether (a report, a post held for review, a hidden message, and any
+event carrying the text of a message that is not public now). The author of
 a held, rejected or hidden post, and a muted participant, see what concerns
 them, so moderation is never silent to the person it touches.
 """
@@ -17,6 +18,8 @@ from host.moderation import Moderation
 
 _MODERATORS_ONLY = frozenset({"report", "dismiss", "ban", "unban"})
 _MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute", "prepared", "unprepared"})
+_CARRY_A_MESSAGE = frozenset({"message", "approve", "unhide"})
+"""Public kinds with a message's whole text: shown only while that message is public."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,9 @@ def views(kind: str, data: dict[str, Any], moderation: Moderation) -> Views:
         return Views(data, None)
     if kind in _MODERATORS_AND_SUBJECT:
         return Views(data, None, handle_key(_subject(kind, data)), data)
-    if kind == "message" and data["message"]["seq"] in moderation.hidden:
+    if kind in _CARRY_A_MESSAGE and not moderation.is_public(data["message"]["seq"]):
+        # As moderation stands now, not as it stood then: a replayed approve or
+        # unhide of a post hidden since must not carry its text to everyone.
         return Views(data, None, handle_key(data["message"]["author"]), data)
     if kind == "hide":
         public = {key: value for key, value in data.items() if key not in ("reason", "author")}

@@ -97,7 +97,7 @@ async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: S
     frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
     if not isinstance(frame, Hello):
         raise Refused("hello_first", "The first frame must be a hello.", fatal=True)
-    return frame, await admit(frame, room, storage, settings)
+    return frame, await admit(frame, room, storage, settings, client_address(websocket))
 
 
 async def _serve(
@@ -150,7 +150,7 @@ async def _receive_frames(
         frame: ClientFrame | None = None
         try:
             frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
-            await _handle(frame, room, who, outbox)
+            await _handle(frame, room, who, outbox, client_address(websocket))
         except Refused as refusal:
             if refusal.fatal:
                 room.hub.send(outbox, error_frame(refusal), CLOSE_POLICY)
@@ -175,7 +175,7 @@ async def _until_disconnect(websocket: WebSocket) -> None:
         pass
 
 
-async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox) -> None:
+async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox, address: str = "") -> None:
     """Carry out one frame; its `cid`, when it has one, gets the ack with the seq it wrote."""
     try:
         if isinstance(frame, Post):
@@ -183,7 +183,7 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox)
         elif isinstance(frame, React):
             seq = await room.react(who, frame)
         elif isinstance(frame, Report):
-            seq = await room.report(who, frame)
+            seq = await room.report(who, frame, address)
         elif isinstance(frame, (Prepare, Unprepare)):
             seq = await room.prepare(who, frame)
         elif isinstance(frame, Mod):

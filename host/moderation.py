@@ -86,6 +86,8 @@ class Moderation:
     hidden: frozenset[int] = frozenset()
     held: frozenset[int] = frozenset()
     """Messages waiting for approval."""
+    rejected: frozenset[int] = frozenset()
+    """Held messages a moderator turned down: never published."""
     muted: tuple[tuple[str, str, float], ...] = ()
     """(handle, key, until) for each muted handle."""
     banned: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -102,6 +104,10 @@ class Moderation:
 
     def is_banned(self, keys: frozenset[str]) -> bool:
         return any(keys & banned_keys for _handle, banned_keys in self.banned)
+
+    def is_public(self, seq: int) -> bool:
+        """Whether everyone may read message `seq` now: published, and neither held, rejected nor hidden."""
+        return seq not in self.hidden and seq not in self.held and seq not in self.rejected
 
     def snapshot(self, *, for_moderator: bool, now: float) -> dict[str, Any]:
         public: dict[str, Any] = {"featured": self.featured, **self.settings.to_json(with_filters=for_moderator)}
@@ -132,8 +138,10 @@ def apply(state: Moderation, kind: str, data: dict[str, Any]) -> Moderation:
         return replace(state, hidden=state.hidden - {data["target"]})
     if kind == "held":
         return replace(state, held=state.held | {data["message"]["seq"]})
-    if kind in ("approve", "reject"):
+    if kind == "approve":
         return replace(state, held=state.held - {data["target"]})
+    if kind == "reject":
+        return replace(state, held=state.held - {data["target"]}, rejected=state.rejected | {data["target"]})
     if kind == "mute":
         key = handle_key(data["handle"])
         kept = tuple(entry for entry in state.muted if entry[1] != key)
@@ -198,6 +206,11 @@ def on_action(
     ):
         if target is None:
             raise Refused("bad_target", "There is no such message in this session.")
+    if action in ("hide", "unhide"):
+        assert target is not None
+        if target.status != "visible" or target.seq in state.held or target.seq in state.rejected:
+            # A held or rejected post was never published: hiding it, then unhiding it, would publish it.
+            raise Refused("bad_state", "Only a published message can be hidden or shown again; approve or reject it.")
     if action == "hide":
         assert target is not None
         if target.seq in state.hidden:

@@ -20,7 +20,7 @@ from host.engine import Change, LiveState
 from host.fanout import Hub, Views
 from host.handles import handle_keys
 from host.identity import Identity
-from host.limits import PostLimits
+from host.limits import PostLimits, ReactionLimits, ReportLimits, join_limit
 from host.protocol import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
 from host.refusal import Refused
 from host.session import SessionSpec
@@ -58,6 +58,9 @@ class Room:
         self._lock = asyncio.Lock()
         self.moderation = moderation.initial_moderation(_pacing_settings(self.spec))
         self._limits = PostLimits(settings.limits)
+        self._reaction_limits = ReactionLimits(settings.limits)
+        self._report_limits = ReportLimits(settings.limits)
+        self._join_limit = join_limit(settings.limits)
 
     @classmethod
     async def load(
@@ -211,6 +214,10 @@ class Room:
         async with self._lock:
             self._check_may_post(who)
             engine.post_question(self.spec, self.state, who.role, None)  # reacting is open when posting is
+            now = self._clock.now()
+            limited = who.role != "moderator"
+            if limited:
+                self._reaction_limits.check(who.key, react.target, react.emoji, now)
             target = await self._storage.message(self.id, react.target)
             if target is None or not target.is_public:
                 raise Refused("bad_target", f"There is no message {react.target} to react to.")
@@ -223,15 +230,19 @@ class Room:
                 "count": count - 1 if mine else count + 1,
             }
             events = await self._commit([Change("reaction", data)], reaction_by=who.key)
+            if limited:
+                self._reaction_limits.record(who.key, react.target, react.emoji, now)
         return events[0].seq
 
-    async def report(self, who: Identity, report: Report) -> int:
-        """Put a message in the moderators' report queue."""
+    async def report(self, who: Identity, report: Report, address: str = "") -> int:
+        """Put a message in the moderators' report queue; `address` is the reporter's client address."""
         if who.role == "viewer":
             raise Refused("forbidden", "Viewers read along; join with a handle to report a message.")
         if len(report.reason) > moderation.MAX_REASON_CHARS:
             raise Refused("bad_field", f"reason: at most {moderation.MAX_REASON_CHARS} characters.")
         async with self._lock:
+            now = self._clock.now()
+            self._report_limits.check(who.key, address, now)
             target = await self._storage.message(self.id, report.target)
             if target is None or not target.is_public:
                 raise Refused("bad_target", f"There is no message {report.target} to report.")
@@ -239,6 +250,7 @@ class Room:
                 raise Refused("already_reported", "You have reported this message; the moderators have it.")
             data = {"target": report.target, "author": target.author, "by": who.handle, "reason": report.reason}
             events = await self._commit([Change("report", data)])
+            self._report_limits.record(who.key, address, now)
         return events[0].seq
 
     async def prepare(self, who: Identity, frame: Prepare | Unprepare) -> int:
@@ -263,6 +275,12 @@ class Room:
                     await self.post(guest, answer.as_post())
                 except Refused as refusal:
                     log.warning("session %s: prepared answer %s not posted: %s", self.spec.slug, answer.seq, refusal)
+
+    def count_new_handle(self, address: str) -> None:
+        """Count one join with a new handle from `address`; raises Refused past the rate allowed."""
+        now = self._clock.now()
+        self._join_limit.check(address, now)
+        self._join_limit.record(address, now)
 
     def admits(self, keys: frozenset[str]) -> bool:
         """False when a handle with any of these look-alike keys is banned from this session."""

@@ -81,7 +81,9 @@ class Settings:
     transcript_cache_bytes: int = 64 * 1024 * 1024
     """Built transcripts kept for the next readers, in bytes (env HASHTALK_TRANSCRIPT_CACHE_BYTES)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
-    """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
+    """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS),
+    and the rates of reactions, reports and new handles (env HASHTALK_RATE_REACTIONS, HASHTALK_REACTION_TOGGLES,
+    HASHTALK_RATE_REPORTS, HASHTALK_REPORTS_PER_ADDRESS, HASHTALK_JOINS_PER_ADDRESS)."""
     clock: Clock = field(default_factory=SystemClock)
     """Injected by tests; not configurable from the environment."""
 
@@ -114,6 +116,11 @@ class Settings:
             "rate_posts": ("HASHTALK_RATE_POSTS", int),
             "rate_seconds": ("HASHTALK_RATE_SECONDS", float),
             "duplicate_seconds": ("HASHTALK_DUPLICATE_SECONDS", float),
+            "rate_reactions": ("HASHTALK_RATE_REACTIONS", int),
+            "reaction_toggles": ("HASHTALK_REACTION_TOGGLES", int),
+            "rate_reports": ("HASHTALK_RATE_REPORTS", int),
+            "reports_per_address": ("HASHTALK_REPORTS_PER_ADDRESS", int),
+            "joins_per_address": ("HASHTALK_JOINS_PER_ADDRESS", int),
         }
         for old_name, new_name in RENAMED.items():
             if os.environ.get(old_name):
