@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import uvicorn
 
 from host.app import create_app
+from host.db_lock import ServerLock
 from host.settings import Settings
 from host.wire import WireProtocol
 
@@ -118,16 +119,38 @@ def listen(host: str, port: int) -> socket.socket:
 async def start_server(
     settings: Settings, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
 ) -> RunningServer:
-    """Bind, start and wait until the app's lifespan has run; port 0 picks a free port."""
+    """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
+
+    Raises `DatabaseInUse` when another server holds the database file, and
+    `StartupFailed` when the app could not start (uvicorn has logged why).
+    """
     listener = listen(host, port)
     bound_port = listener.getsockname()[1]
+    lock = ServerLock(settings.db_path)
+    try:
+        lock.acquire(f"http://{host}:{bound_port}")
+    except BaseException:
+        listener.close()
+        raise
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
-    task = asyncio.create_task(server.serve(sockets=[listener]))
+    task = asyncio.create_task(_serve_holding(server, listener, lock))
     ready = asyncio.ensure_future(server.ready.wait())
     await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
     if not server.ready.is_set():
         ready.cancel()
         listener.close()
         await task  # re-raises what stopped the start-up
-        raise RuntimeError("the server stopped during start-up")
+        raise StartupFailed(f"the server on {settings.db_path} stopped during start-up")
     return RunningServer(host, bound_port, task, server)
+
+
+async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock) -> None:
+    """Serve; the database stays locked until the server has stopped, however it stops."""
+    try:
+        await server.serve(sockets=[listener])
+    finally:
+        lock.release()
+
+
+class StartupFailed(RuntimeError):
+    """The app's start-up failed (a database that cannot be opened, for one); uvicorn has logged the cause."""
