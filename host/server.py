@@ -11,6 +11,7 @@ import uvicorn
 
 from host.app import create_app
 from host.db_lock import ServerLock
+from host.http_guard import guarded_http, log_accept_failures_quietly
 from host.settings import Settings
 from host.wire import WireProtocol
 
@@ -75,6 +76,8 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         create_app(settings),
         host=host,
         port=port,
+        # uvicorn's h11 with a header deadline and a per-address cap before the upgrade (http_guard.py).
+        http=guarded_http(settings),
         # uvicorn's websockets-sansio, trimmed for idle connections (ws_trim.py), with pre-framed writes (wire.py).
         ws=WireProtocol,
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
@@ -132,6 +135,7 @@ async def start_server(
     except BaseException:
         listener.close()
         raise
+    log_accept_failures_quietly(asyncio.get_running_loop())
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
     task = asyncio.create_task(_serve_holding(server, listener, lock))
     ready = asyncio.ensure_future(server.ready.wait())
