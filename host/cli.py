@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -13,11 +14,12 @@ from typing import TypeVar
 import click
 
 from host.clock import SystemClock, parse_iso
+from host.db_lock import DatabaseInUse
 from host.moderation import MODERATION_KINDS
 from host.moderator_token import issue_moderator_token, moderator_token_line
 from host.plain_text import clean
 from host.room import load_state
-from host.server import start_server, tune_garbage_collector
+from host.server import StartupFailed, start_server, tune_garbage_collector
 from host.sessionfile import SessionFileError, load_session_file
 from host.settings import Settings, default_db_path
 from host.storage import SessionExists, Storage, StoredEvent
@@ -65,7 +67,13 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
         click.echo(token_line)
         await server.wait()
 
-    _run(run)
+    # A server that cannot start exits non-zero with a sentence, never lingers half-started.
+    try:
+        _run(run)
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{settings.db_path} cannot be used as a hashtalk database: {error}") from None
+    except (DatabaseInUse, StartupFailed, OSError) as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.group()

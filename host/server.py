@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import uvicorn
 
 from host.app import create_app
+from host.db_lock import ServerLock
+from host.http_guard import guarded_http, log_accept_failures_quietly
 from host.settings import Settings
 from host.wire import WireProtocol
 
@@ -74,6 +76,8 @@ def uvicorn_config(settings: Settings, host: str, port: int, *, log_level: str =
         create_app(settings),
         host=host,
         port=port,
+        # uvicorn's h11 with a header deadline and a per-address cap before the upgrade (http_guard.py).
+        http=guarded_http(settings),
         # uvicorn's websockets-sansio, trimmed for idle connections (ws_trim.py), with pre-framed writes (wire.py).
         ws=WireProtocol,
         ws_max_size=settings.max_frame_bytes * TRANSPORT_LIMIT_FACTOR,
@@ -118,16 +122,39 @@ def listen(host: str, port: int) -> socket.socket:
 async def start_server(
     settings: Settings, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
 ) -> RunningServer:
-    """Bind, start and wait until the app's lifespan has run; port 0 picks a free port."""
+    """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
+
+    Raises `DatabaseInUse` when another server holds the database file, and
+    `StartupFailed` when the app could not start (uvicorn has logged why).
+    """
     listener = listen(host, port)
     bound_port = listener.getsockname()[1]
+    lock = ServerLock(settings.db_path)
+    try:
+        lock.acquire(f"http://{host}:{bound_port}")
+    except BaseException:
+        listener.close()
+        raise
+    log_accept_failures_quietly(asyncio.get_running_loop())
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
-    task = asyncio.create_task(server.serve(sockets=[listener]))
+    task = asyncio.create_task(_serve_holding(server, listener, lock))
     ready = asyncio.ensure_future(server.ready.wait())
     await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
     if not server.ready.is_set():
         ready.cancel()
         listener.close()
         await task  # re-raises what stopped the start-up
-        raise RuntimeError("the server stopped during start-up")
+        raise StartupFailed(f"the server on {settings.db_path} stopped during start-up")
     return RunningServer(host, bound_port, task, server)
+
+
+async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock) -> None:
+    """Serve; the database stays locked until the server has stopped, however it stops."""
+    try:
+        await server.serve(sockets=[listener])
+    finally:
+        lock.release()
+
+
+class StartupFailed(RuntimeError):
+    """The app's start-up failed (a database that cannot be opened, for one); uvicorn has logged the cause."""

@@ -65,6 +65,12 @@ class Settings:
     """Open websockets allowed in all (env HASHTALK_MAX_CONNECTIONS)."""
     max_per_address: int = 50
     """Open websockets allowed per client address, 0 for no cap (env HASHTALK_MAX_PER_ADDRESS)."""
+    max_http_per_address: int = 20
+    """Connections from one client address not upgraded to a websocket, open at once; extras are closed
+    at once. 0 for no cap; no cap either when HASHTALK_MAX_PER_ADDRESS is 0, nor for a trusted proxy's
+    address (env HASHTALK_MAX_HTTP_PER_ADDRESS)."""
+    header_timeout: float = 10.0
+    """Seconds a connection has to send a request's headers before it is closed (env HASHTALK_HEADER_TIMEOUT)."""
     trusted_proxies: str = ""
     """Addresses of reverse proxies whose X-Forwarded-For is believed (env HASHTALK_TRUSTED_PROXIES, comma-separated)."""
     ping_interval: float = 20.0
@@ -104,6 +110,8 @@ class Settings:
             "hosts": ("HASHTALK_HOSTS", _comma_separated),
             "max_connections": ("HASHTALK_MAX_CONNECTIONS", int),
             "max_per_address": ("HASHTALK_MAX_PER_ADDRESS", int),
+            "max_http_per_address": ("HASHTALK_MAX_HTTP_PER_ADDRESS", int),
+            "header_timeout": ("HASHTALK_HEADER_TIMEOUT", float),
             "trusted_proxies": ("HASHTALK_TRUSTED_PROXIES", str),
             "max_links": ("HASHTALK_MAX_LINKS", int),
             "ping_interval": ("HASHTALK_PING_INTERVAL", float),

@@ -256,9 +256,14 @@ class Storage:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._migrate(self._writer)
-        self._reader = await self._connect()
+        try:
+            self._writer = await self._connect()
+            await self._migrate(self._writer)
+            self._reader = await self._connect()
+        except BaseException:
+            # A connection left open keeps its thread, and the process, alive (a file that is not a database).
+            await self.close()
+            raise
 
     async def close(self) -> None:
         for connection in (self._reader, self._writer):
@@ -277,13 +282,17 @@ class Storage:
         connection = await aiosqlite.connect(self.path, isolation_level=None)
         # WAL with synchronous=NORMAL: a commit survives the process being
         # killed (only a power cut can lose the last transactions).
-        for pragma in (
-            "PRAGMA busy_timeout = 10000",
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-        ):
-            await connection.execute(pragma)
+        try:
+            for pragma in (
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+            ):
+                await connection.execute(pragma)
+        except BaseException:
+            await connection.close()
+            raise
         return connection
 
     async def _migrate(self, connection: aiosqlite.Connection) -> None:
