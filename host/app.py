@@ -18,6 +18,7 @@ from host import api, recap_api, session_api, transcript_api
 from host.connection import session_socket
 from host.gate import ConnectionCount
 from host.recap_drafts import RecapDrafts
+from host.rendering import Renderer
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.security_headers import SecurityHeaders
@@ -41,6 +42,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         app.state.rooms = rooms
         app.state.settings = settings
         app.state.connections = ConnectionCount()
+        app.state.renderer = renderer = Renderer(settings.render_seconds)
         scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
         try:
             yield
@@ -49,6 +51,7 @@ def create_app(settings: Settings) -> SocketsFirst:
             with contextlib.suppress(asyncio.CancelledError):
                 await scheduler
             await drafts.close()
+            await renderer.close()
             await storage.close()
 
     routes = [

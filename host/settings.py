@@ -66,6 +66,8 @@ class Settings:
     """A connection that does not answer a ping within this long is closed (env HASHTALK_PING_TIMEOUT)."""
     max_links: int = 2
     """A participant's post with more links than this is held for review (env HASHTALK_MAX_LINKS)."""
+    render_seconds: float = 2.0
+    """Longest a recap's Markdown may take to render (or two versions to compare); longer is refused (env HASHTALK_RENDER_SECONDS)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
     """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS)."""
     clock: Clock = field(default_factory=SystemClock)
@@ -91,6 +93,7 @@ class Settings:
             "max_links": ("HASHTALK_MAX_LINKS", int),
             "ping_interval": ("HASHTALK_PING_INTERVAL", float),
             "ping_timeout": ("HASHTALK_PING_TIMEOUT", float),
+            "render_seconds": ("HASHTALK_RENDER_SECONDS", float),
         }
         limits = {
             "rate_posts": ("HASHTALK_RATE_POSTS", int),
