@@ -27,8 +27,8 @@ from transcripts.version_diff import diff_rows
 
 WORKERS = 2
 """Worker processes; one per core of a small server, and a second keeps a slow render from holding up the rest."""
-RENDERINGS_KEPT = 256
-"""Renderings kept, newest used last; a recap renders to about 20 KiB."""
+KEPT_CHARACTERS = 32 * 1024 * 1024
+"""Characters of HTML kept, the least recently used dropped first: a recap renders to about 20 KiB, so over a thousand."""
 START_SECONDS = 60.0
 """How long a new worker may take to start (importing the renderer), on a busy machine."""
 
@@ -59,6 +59,7 @@ class Renderer:
             self._idle.put_nowait(_Worker())
         self._workers = workers
         self._kept: OrderedDict[bytes, Rendering] = OrderedDict()
+        self._kept_characters = 0
         self._pending: dict[bytes, asyncio.Future[Rendering]] = {}
         self._jobs: set[asyncio.Future[Any]] = set()
 
@@ -122,9 +123,14 @@ class Renderer:
         return await asyncio.shield(job)
 
     def _keep(self, key: bytes, rendering: Rendering) -> None:
+        # Bounded by size, not count: a writer's previews must not fill the memory with large texts.
+        if key in self._kept:
+            return
         self._kept[key] = rendering
-        while len(self._kept) > RENDERINGS_KEPT:
-            self._kept.popitem(last=False)
+        self._kept_characters += len(rendering.html)
+        while self._kept_characters > KEPT_CHARACTERS and len(self._kept) > 1:
+            _, dropped = self._kept.popitem(last=False)
+            self._kept_characters -= len(dropped.html)
 
 
 class _Worker:
