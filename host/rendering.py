@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
+import signal
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,6 +181,8 @@ class _Worker:
 
 def _serve(connection: Connection) -> None:
     """A worker's loop: run each job sent and send back (failed, value) until the pipe closes."""
+    # Ctrl-C in the server's terminal reaches the whole process group; the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     connection.send("ready")
     while True:
         try:
