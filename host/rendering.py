@@ -148,7 +148,12 @@ class _Worker:
         if not connection.poll(seconds):
             self.stop()
             raise TooCostly(f"over {seconds:g} s")
-        failed, value = connection.recv()
+        try:
+            failed, value = connection.recv()
+        except (EOFError, OSError):
+            # The worker died on this job (out of memory, say): that text costs too much as well.
+            self.stop()
+            raise TooCostly("the worker stopped") from None
         if failed:
             raise RuntimeError(value)
         return value
