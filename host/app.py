@@ -19,6 +19,7 @@ from host.connection import session_socket
 from host.gate import ConnectionCount
 from host.own_address import HostGate
 from host.recap_drafts import RecapDrafts
+from host.rendering import Renderer
 from host.rooms import Rooms
 from host.scheduler import Scheduler
 from host.security_headers import SecurityHeaders
@@ -44,6 +45,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         app.state.settings = settings
         app.state.connections = ConnectionCount()
         app.state.transcripts = TranscriptCache(settings)
+        app.state.renderer = renderer = Renderer(settings.render_seconds)
         scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
         try:
             yield
@@ -52,6 +54,7 @@ def create_app(settings: Settings) -> SocketsFirst:
             with contextlib.suppress(asyncio.CancelledError):
                 await scheduler
             await drafts.close()
+            await renderer.close()
             await storage.close()
 
     routes = [

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import unicodedata
 from dataclasses import asdict
 from typing import Any
@@ -23,6 +24,8 @@ from starlette.responses import JSONResponse
 
 from host.clock import iso
 from host.own_address import link_base
+from host.rendering import Renderer, Rendering, TooCostly
+from host.request_body import BodyTooLarge, body_within
 from host.rooms import Rooms
 from host.settings import Settings
 from host.storage import RecapVersion, StaleBase, Storage, StoredSession
@@ -30,14 +33,15 @@ from host.transcript_source import load_source
 from host.writer_links import may_write
 from transcripts.quotes import quotable_posts
 from transcripts.recap import build_recap
-from transcripts.render import markdown_to_html
-from transcripts.version_diff import diff_lines
 
 MAX_BODY_BYTES = 512 * 1024
 """A request body; a long recap is about 10 KiB."""
 MAX_AUTHOR_CHARS = 60
 FOLD_SECONDS = 600.0
 """An autosave folds into the writer's previous one while their run of autosaves is younger than this."""
+LARGEST_ID = 2**63 - 1
+"""SQLite's largest integer: a larger number names no version (and SQLite cannot even look it up)."""
+_VERSION_ID = re.compile(r"[1-9][0-9]{0,18}")
 TOKEN_PARAMS = ("token", "access_token", "writer", "moderator_token", "auth")
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -97,11 +101,12 @@ async def save_version(request: Request) -> JSONResponse:
         text = _text(body, "body_md")
         author = _author(body)
         base = body.get("base")
-        if base is not None and (not isinstance(base, int) or isinstance(base, bool)):
+        if base is not None and not _is_id(base):
             raise _Refusal(400, "bad_request", "base: the id of the version this text was edited from, or null.")
         autosave = body.get("autosave", False)
         if not isinstance(autosave, bool):
             raise _Refusal(400, "bad_request", "autosave: true or false.")
+        await _renders_in_time(request, text)
     except _Refusal as refusal:
         return refusal.response
     storage = _storage(request)
@@ -131,6 +136,7 @@ async def restore_version(request: Request) -> JSONResponse:
         stored = await _writer_session(request)
         old = await _version(request, stored, request.path_params["version"])
         author = _author(await _body(request))
+        await _renders_in_time(request, old.body_md)
     except _Refusal as refusal:
         return refusal.response
     storage = _storage(request)
@@ -154,6 +160,10 @@ async def regenerate(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     source = await load_source(storage, stored)
     recap = await asyncio.to_thread(build_recap, source, settings.printed_url)
+    try:
+        await _renders_in_time(request, recap.markdown)
+    except _Refusal as refusal:
+        return refusal.response
     new_id = await storage.add_recap(stored.id, recap.markdown, "generated", author, _now(request))
     version = await storage.recap(stored.id, new_id)
     assert version is not None
@@ -167,7 +177,7 @@ async def publish(request: Request) -> JSONResponse:
         body = await _body(request)
         author = _author(body)
         version_id = body.get("version")
-        if not isinstance(version_id, int) or isinstance(version_id, bool):
+        if not _is_id(version_id):
             raise _Refusal(400, "bad_request", "version: the id of the version to publish.")
     except _Refusal as refusal:
         return refusal.response
@@ -191,9 +201,10 @@ async def preview(request: Request) -> JSONResponse:
     try:
         await _writer_session(request)
         text = _text(await _body(request), "body_md")
+        rendering = await _renders_in_time(request, text)
     except _Refusal as refusal:
         return refusal.response
-    return _json({"html": markdown_to_html(text)})
+    return _json({"html": rendering.html})
 
 
 async def diff(request: Request) -> JSONResponse:
@@ -204,8 +215,13 @@ async def diff(request: Request) -> JSONResponse:
         newer = await _version(request, stored, request.query_params.get("to"))
     except _Refusal as refusal:
         return refusal.response
-    rows = await asyncio.to_thread(diff_lines, older.body_md, newer.body_md)
-    return _json({"from": older.id, "to": newer.id, "rows": [asdict(row) for row in rows]})
+    try:
+        rows = await _renderer(request).diff(older.body_md, newer.body_md)
+    except TooCostly:
+        return _error(
+            422, "too_costly", f"These two versions take too long to compare (over {_renderer(request).seconds:g} s)."
+        )
+    return _json({"from": older.id, "to": newer.id, "rows": rows})
 
 
 async def quotes(request: Request) -> JSONResponse:
@@ -247,10 +263,9 @@ async def _writer_session(request: Request) -> StoredSession:
 
 
 async def _version(request: Request, stored: StoredSession, raw: object) -> RecapVersion:
-    try:
-        version_id = int(str(raw))
-    except ValueError:
-        raise _Refusal(400, "bad_request", "A version is named by its number.") from None
+    if not isinstance(raw, str) or not _VERSION_ID.fullmatch(raw) or int(raw) > LARGEST_ID:
+        raise _Refusal(400, "bad_request", "A version is named by its number.")
+    version_id = int(raw)
     version = await _storage(request).recap(stored.id, version_id)
     if version is None:
         raise _Refusal(404, "unknown_version", "This session's recap has no such version.")
@@ -258,9 +273,10 @@ async def _version(request: Request, stored: StoredSession, raw: object) -> Reca
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _Refusal(413, "too_large", f"A request is at most {MAX_BODY_BYTES // 1024} KiB.")
+    try:
+        raw = await body_within(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        raise _Refusal(413, "too_large", f"A request is at most {MAX_BODY_BYTES // 1024} KiB.") from None
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -274,7 +290,35 @@ def _text(body: dict[str, Any], name: str) -> str:
     text = body.get(name)
     if not isinstance(text, str):
         raise _Refusal(400, "bad_request", f"{name}: the recap's Markdown, as a string.")
+    if not _is_unicode(text):
+        raise _Refusal(400, "bad_request", f"{name}: a lone surrogate (like \\ud800) is not a character; send UTF-8 text.")
     return text
+
+
+async def _renders_in_time(request: Request, text: str) -> Rendering:
+    renderer = _renderer(request)
+    try:
+        return await renderer.rendered_in_time(text)
+    except TooCostly:
+        raise _Refusal(
+            422,
+            "too_costly",
+            f"This Markdown takes too long to render (over {renderer.seconds:g} s): "
+            "break up long runs of brackets, exclamation marks or emphasis marks.",
+        ) from None
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST_ID
+
+
+def _is_unicode(text: str) -> bool:
+    # JSON can carry a lone surrogate ("\ud800"); it is no character, and UTF-8 (and so SQLite) cannot hold it.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _author(body: dict[str, Any]) -> str:
@@ -300,6 +344,11 @@ def _meta(version: RecapVersion, published_ids: set[int]) -> dict[str, Any]:
         "autosave": version.autosave,
         "published": version.id in published_ids,
     }
+
+
+def _renderer(request: Request) -> Renderer:
+    renderer: Renderer = request.app.state.renderer
+    return renderer
 
 
 def _storage(request: Request) -> Storage:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from host.access import is_moderator_token
 from host.own_address import link_base
 from host.refusal import Refused
+from host.request_body import BodyTooLarge, body_within
 from host.rooms import Rooms
 from host.session import SessionSpec
 from host.sessionfile import SessionFileError, session_from_data, session_to_data
@@ -115,8 +116,9 @@ async def _denied(request: Request) -> JSONResponse | None:
 
 
 async def _spec_from_body(request: Request, *, slug: str | None = None) -> SessionSpec | JSONResponse:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
+    try:
+        body = await body_within(request, MAX_BODY_BYTES)
+    except BodyTooLarge:
         return _error(413, "too_large", f"A session definition is at most {MAX_BODY_BYTES // 1024} KiB.")
     try:
         data: Any = json.loads(body)

@@ -86,6 +86,8 @@ class Settings:
     (env HASHTALK_TRANSCRIPT_QUEUE)."""
     transcript_cache_bytes: int = 64 * 1024 * 1024
     """Built transcripts kept for the next readers, in bytes (env HASHTALK_TRANSCRIPT_CACHE_BYTES)."""
+    render_seconds: float = 2.0
+    """Longest a recap's Markdown may take to render (or two versions to compare); longer is refused (env HASHTALK_RENDER_SECONDS)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
     """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS),
     and the rates of reactions, reports and new handles (env HASHTALK_RATE_REACTIONS, HASHTALK_REACTION_TOGGLES,
@@ -119,6 +121,7 @@ class Settings:
             "transcript_builds": ("HASHTALK_TRANSCRIPT_BUILDS", int),
             "transcript_queue": ("HASHTALK_TRANSCRIPT_QUEUE", int),
             "transcript_cache_bytes": ("HASHTALK_TRANSCRIPT_CACHE_BYTES", int),
+            "render_seconds": ("HASHTALK_RENDER_SECONDS", float),
         }
         limits = {
             "rate_posts": ("HASHTALK_RATE_POSTS", int),

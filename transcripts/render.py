@@ -16,6 +16,7 @@ import re
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from transcripts.chart import answers_chart
 from transcripts.recap import Recap
@@ -55,9 +56,18 @@ def markdown_to_html(markdown: str) -> str:
     return str(_MARKDOWN.render(markdown))
 
 
+def render_parts(markdown: str) -> tuple[str, str | None]:
+    """The HTML fragment and the first level-1 heading's text, from one parse of the Markdown."""
+    tokens = _MARKDOWN.parse(markdown)
+    return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})), _heading_in(tokens)
+
+
 def first_heading(markdown: str) -> str | None:
     """The text of the first level-1 heading, as a reader sees it (escapes undone, no markup)."""
-    tokens = _MARKDOWN.parse(markdown)
+    return _heading_in(_MARKDOWN.parse(markdown))
+
+
+def _heading_in(tokens: list[Token]) -> str | None:
     for index, token in enumerate(tokens[:-1]):
         if token.type == "heading_open" and token.tag == "h1":
             inline = tokens[index + 1]
@@ -68,6 +78,11 @@ def first_heading(markdown: str) -> str | None:
 
 def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:
     """A whole HTML document around the rendered Markdown, with the chart (an <svg>) after it."""
+    return page_around(markdown_to_html(markdown), title=title, chart=chart)
+
+
+def page_around(html: str, *, title: str, chart: str | None = None) -> str:
+    """A whole HTML document around an HTML fragment already rendered, with the chart (an <svg>) after it."""
     figure = ""
     if chart:
         figure = (
@@ -80,7 +95,7 @@ def render_page(markdown: str, *, title: str, chart: str | None = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{STANDALONE_POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n<article>\n"
-        f"{markdown_to_html(markdown)}{figure}</article>\n</body>\n</html>\n"
+        f"{html}{figure}</article>\n</body>\n</html>\n"
     )
 
 

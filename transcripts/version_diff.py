@@ -8,8 +8,9 @@ around each change, as `diff -u` does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 CONTEXT = 2
 """Unchanged lines shown on each side of a change."""
@@ -45,3 +46,8 @@ def diff_lines(before: str, after: str, context: int = CONTEXT) -> list[DiffRow]
         rows.extend(DiffRow("removed", line) for line in old[i1:i2])
         rows.extend(DiffRow("added", line) for line in new[j1:j2])
     return rows
+
+
+def diff_rows(before: str, after: str) -> list[dict[str, Any]]:
+    """`diff_lines` as plain dicts, ready to send as JSON."""
+    return [asdict(row) for row in diff_lines(before, after)]

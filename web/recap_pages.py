@@ -4,7 +4,10 @@
 per minute; `/s/<slug>/recap.md` and `/s/<slug>/recap.html` download it (the
 HTML one a standalone document); `/recaps.atom` lists every published recap.
 The Markdown becomes HTML on the server with raw HTML off and only web
-links kept (transcripts/render.py); the pages load no script at all.
+links kept (transcripts/render.py), in a worker process under a time bound,
+and each version's rendering is kept (host/rendering.py): a reader's request
+never holds up the event loop, and a thousand readers cost one rendering.
+The pages load no script at all.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from host.own_address import link_base
+from host.rendering import Renderer, Rendering
 from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.settings import Settings
 from host.storage import PublishedRecap, Storage, StoredSession
 from host.transcript_source import load_source
 from transcripts.chart import answers_chart
 from transcripts.model import long_date
-from transcripts.render import STANDALONE_POLICY, first_heading, markdown_to_html, render_page
+from transcripts.render import STANDALONE_POLICY, page_around
 from transcripts.stats import activity
 from transcripts.transcript import build_transcript
 from web.atom import ATOM_TYPE, FeedEntry, atom_feed
@@ -48,7 +52,7 @@ async def recap_page(request: Request) -> Response:
     if published is None:
         return HTMLResponse(_not_yet(stored), status_code=404)
     chart = await _chart(request, stored)
-    page = _document(request, stored, published, chart)
+    page = _document(request, stored, published, await _renderer(request).rendering(published.version.body_md), chart)
     return HTMLResponse(page, headers={"Content-Security-Policy": RECAP_CONTENT_SECURITY_POLICY})
 
 
@@ -68,8 +72,8 @@ async def recap_html(request: Request) -> Response:
     if stored is None or published is None:
         return _no_recap(stored)
     chart = await _chart(request, stored)
-    title = first_heading(published.version.body_md) or stored.spec.title
-    page = render_page(published.version.body_md, title=title, chart=chart)
+    rendering = await _renderer(request).rendering(published.version.body_md)
+    page = page_around(rendering.html, title=rendering.title or stored.spec.title, chart=chart)
     # The document's own policy (it styles itself inline and runs nothing), should a browser show it here.
     headers = _attachment(f"{stored.spec.slug}-recap.html") | {"Content-Security-Policy": STANDALONE_POLICY}
     return HTMLResponse(page, headers=headers)
@@ -86,16 +90,16 @@ async def recaps_feed(request: Request) -> Response:
         stored = sessions.get(published.session_id)
         if stored is None:
             continue
-        body = published.version.body_md
+        rendering = await _renderer(request).rendering(published.version.body_md)
         spec = stored.spec
         entries.append(
             FeedEntry(
                 url=f"{base}/s/{spec.slug}/recap",
-                title=first_heading(body) or spec.title,
+                title=rendering.title or spec.title,
                 author=published.published_by,
                 published=published.first_published_at,
                 updated=published.published_at,
-                content_html=markdown_to_html(body),
+                content_html=rendering.html,
                 summary=f"{spec.hashtag} chat with {spec.guest.name} – {long_date(spec.starts_at)}",
             )
         )
@@ -125,11 +129,12 @@ async def _chart(request: Request, stored: StoredSession) -> str | None:
     return _charts[key]
 
 
-def _document(request: Request, stored: StoredSession, published: PublishedRecap, chart: str | None) -> str:
+def _document(
+    request: Request, stored: StoredSession, published: PublishedRecap, rendering: Rendering, chart: str | None
+) -> str:
     spec = stored.spec
     slug = escape(spec.slug)
-    body = published.version.body_md
-    title = first_heading(body) or spec.title
+    title = rendering.title or spec.title
     figure = (
         f'<figure class="activity">\n{chart}\n<figcaption>{CAPTION}</figcaption>\n</figure>\n' if chart else ""
     )
@@ -151,7 +156,7 @@ def _document(request: Request, stored: StoredSession, published: PublishedRecap
   </header>
   <main>
     <article class="recap">
-{markdown_to_html(body)}{figure}    </article>
+{rendering.html}{figure}    </article>
     <footer class="recap-footer">
       <p>Published <time datetime="{when:%Y-%m-%dT%H:%M:%SZ}">{escape(long_date(published.published_at))}</time>
         by {escape(published.published_by)}.</p>
@@ -163,6 +168,12 @@ def _document(request: Request, stored: StoredSession, published: PublishedRecap
 </body>
 </html>
 """
+
+
+def _renderer(request: Request) -> Renderer:
+    # Renderings are kept there, so a thousand readers of a version cost one rendering.
+    renderer: Renderer = request.app.state.renderer
+    return renderer
 
 
 def _not_yet(stored: StoredSession) -> str:
