@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from host.wire import text_frame
+from host.plain_text import is_unicode
 
 log = logging.getLogger(__name__)
 
@@ -341,17 +342,9 @@ def _without_unencodable(texts: list[str]) -> bytes | None:
 
     The protocol refuses such text at the door; this is the last line, so it logs.
     """
-    sendable = [text for text in texts if _encodable(text)]
+    sendable = [text for text in texts if is_unicode(text)]
     log.error("fan-out: left out %d event frame(s) that cannot be encoded as UTF-8", len(texts) - len(sendable))
     return text_frame(batch_text(sendable)) if sendable else None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def batch_text(texts: Sequence[str]) -> str:

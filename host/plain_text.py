@@ -37,6 +37,17 @@ _DOCUMENT_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def is_unicode(text: str) -> bool:
+    """False when `text` holds a lone surrogate: JSON can carry one (`"\\ud800"`), but it is no character,
+    and UTF-8 (so a socket, a terminal or SQLite) cannot hold it."""
+    return _SURROGATE.search(text) is None
+
+
+def shown_unicode(text: str) -> str:
+    """`text` with each lone surrogate shown as U+FFFD, so a sentence quoting it can be sent."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean(text: str) -> str:
     """`text` without escape sequences or control characters; line breaks and tabs become spaces."""
     text = _ESCAPE_SEQUENCE.sub("", text)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from host.refusal import Refused
+from host.plain_text import is_unicode
 
 PROTOCOL_VERSION = 2
 """2 added the `batch` frame: a client of version 1 would not know to look inside one."""
@@ -120,7 +121,7 @@ def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
         return _frame(data)
     except Refused as refusal:
         cid = data.get("cid")
-        refusal.cid = cid if isinstance(cid, str) and _encodable(cid) else None
+        refusal.cid = cid if isinstance(cid, str) and is_unicode(cid) else None
         raise
 
 
@@ -136,7 +137,7 @@ def _check_values(value: Any, name: str, depth: int) -> None:
     UTF-8: echoed in an error or fanned out in an event it would fail there.
     """
     if isinstance(value, str):
-        if not _encodable(value):
+        if not is_unicode(value):
             raise Refused("bad_frame", "Text in a frame must be valid Unicode (no lone surrogates).")
     elif isinstance(value, bool) or value is None:
         pass
@@ -147,20 +148,12 @@ def _check_values(value: Any, name: str, depth: int) -> None:
         raise _too_deep()
     elif isinstance(value, dict):
         for key, item in value.items():
-            if not _encodable(key):
+            if not is_unicode(key):
                 raise Refused("bad_frame", "Text in a frame must be valid Unicode (no lone surrogates).")
             _check_values(item, name or key, depth + 1)
     else:
         for item in value:
             _check_values(item, name, depth + 1)
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _too_deep() -> Refused:

@@ -31,6 +31,7 @@ from host.settings import Settings
 from host.storage import RecapVersion, StaleBase, Storage, StoredSession
 from host.transcript_source import load_source
 from host.writer_links import may_write
+from host.plain_text import is_unicode
 from transcripts.quotes import quotable_posts
 from transcripts.recap import build_recap
 
@@ -290,7 +291,7 @@ def _text(body: dict[str, Any], name: str) -> str:
     text = body.get(name)
     if not isinstance(text, str):
         raise _Refusal(400, "bad_request", f"{name}: the recap's Markdown, as a string.")
-    if not _is_unicode(text):
+    if not is_unicode(text):
         raise _Refusal(400, "bad_request", f"{name}: a lone surrogate (like \\ud800) is not a character; send UTF-8 text.")
     return text
 
@@ -310,15 +311,6 @@ async def _renders_in_time(request: Request, text: str) -> Rendering:
 
 def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST_ID
-
-
-def _is_unicode(text: str) -> bool:
-    # JSON can carry a lone surrogate ("\ud800"); it is no character, and UTF-8 (and so SQLite) cannot hold it.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _author(body: dict[str, Any]) -> str:

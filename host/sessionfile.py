@@ -14,6 +14,7 @@ from typing import Any
 from host.clock import iso
 from host.handles import handle_problem
 from host.session import Guest, Pacing, SessionSpec
+from host.plain_text import is_unicode, shown_unicode
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_QUESTIONS = 50
@@ -22,9 +23,6 @@ MAX_TEXT_CHARS = 2000
 MAX_RULES = 20
 """Ground rules a session may list; each is at most MAX_QUESTION_CHARS characters, like a question."""
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-# A lone surrogate decodes from JSON ("\ud800") but is no character: it cannot be written as UTF-8, so
-# a definition holding one could be stored but never sent, listed or printed again.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
 _GUEST_FIELDS = {"handle", "name", "bio"}
@@ -121,7 +119,7 @@ def parse_duration(value: object, name: str) -> float:
 def _refuse_unknown(table: dict[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
-        shown = _SURROGATE.sub("\ufffd", unknown[0])  # the sentence itself must be sendable
+        shown = shown_unicode(unknown[0])  # the sentence itself must be sendable
         raise SessionFileError(f"{prefix}{shown}: not a session field (known: {', '.join(sorted(known))})")
 
 
@@ -212,7 +210,7 @@ def _rules(value: object) -> tuple[str, ...]:
 
 
 def _refuse_surrogates(value: str, name: str) -> None:
-    if _SURROGATE.search(value):
+    if not is_unicode(value):
         raise SessionFileError(f"{name}: not valid Unicode text (it holds a lone surrogate)")
 
 
