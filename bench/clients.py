@@ -10,6 +10,7 @@ behind shows up in the figures instead of hiding in them. Times are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -117,10 +118,8 @@ class Probe:
         self._want = count
         if len(self.latency) >= count:
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._have_all.wait(), timeout)
-        except TimeoutError:
-            pass
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -175,10 +174,8 @@ class Poster:
         """Until every post has been answered (ack or error), the connection ends or `timeout` passes."""
         if not self._due:
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._settled.wait(), timeout)
-        except TimeoutError:
-            pass
 
     async def close(self) -> None:
         if self._ws is not None:

@@ -230,7 +230,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--ws",
         choices=["wire"],
-        help="run bench/memory_server.py, whose protocol is `hashtalk serve`'s (host/wire.py)",
+        help="run bench/memory_server.py, whose protocol is `hashtalk serve`'s (host/net/wire.py)",
     )
     parser.add_argument("--no-gc-tune", dest="gc_tune", action="store_false", help="variant: leave the collector alone")
     parser.add_argument("--collect", action="store_true", help="also measure after a full collection (needs --ws)")

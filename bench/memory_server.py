@@ -1,4 +1,4 @@
-"""The server for the memory benchmark: `host.server.start_server` in this process, driven over stdin.
+"""The server for the memory benchmark: `host.app.server.start_server` in this process, driven over stdin.
 
 Started by bench/memory.py as `python -m bench.memory_server DB [--ws wire] [--no-gc-tune]`.
 It is the same app, settings and uvicorn configuration as `hashtalk serve`
@@ -26,29 +26,29 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository's packages importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import host.server  # noqa: E402
+import host.app.server  # noqa: E402
 from bench.census import Baseline, census  # noqa: E402
 from bench.target import bench_spec  # noqa: E402
-from host.server import start_server, tune_garbage_collector  # noqa: E402
-from host.settings import Settings  # noqa: E402
-from host.storage import Storage  # noqa: E402
-from host.tokens import new_token, token_hash  # noqa: E402
+from host.app.server import start_server, tune_garbage_collector  # noqa: E402
+from host.core.settings import Settings  # noqa: E402
+from host.core.tokens import new_token, token_hash  # noqa: E402
+from host.store.sqlite import Storage  # noqa: E402
 
-WS_IMPLEMENTATIONS = {"wire": "host.wire:WireProtocol"}
+WS_IMPLEMENTATIONS = {"wire": "host.net.wire:WireProtocol"}
 """What `--ws` may name: the protocol `hashtalk serve` runs. (uvicorn's own no longer serve the app: fan-out
-writes through host/wire.py's extension.)"""
+writes through host/net/wire.py's extension.)"""
 
 
 def _use_ws(name: str) -> None:
     """Make start_server's uvicorn configuration use another websocket protocol; nothing else changes."""
-    original = host.server.uvicorn_config
+    original = host.app.server.uvicorn_config
 
     def config(*args: Any, **kwargs: Any) -> Any:
         built = original(*args, **kwargs)
         built.ws = WS_IMPLEMENTATIONS[name]
         return built
 
-    host.server.uvicorn_config = config  # type: ignore[assignment]
+    host.app.server.uvicorn_config = config  # type: ignore[assignment]
 
 
 async def serve(db_path: Path, gc_tune: bool) -> None:

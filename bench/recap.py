@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from host.storage import Storage  # noqa: E402
-from host.transcript_source import load_source  # noqa: E402
+from host.live.transcript_source import load_source  # noqa: E402
+from host.store.sqlite import Storage  # noqa: E402
 from tests.host.chatdb import store_chat  # noqa: E402
 from tests.transcripts.chatgen import generate_chat  # noqa: E402
 from transcripts.recap import build_recap  # noqa: E402

@@ -98,7 +98,7 @@ def measure(count: int) -> list[tuple[str, int, float]]:
 
         protocol = ClientProtocol(parse_uri(URL), state=State.OPEN, max_size=None)
 
-        def library(buffer: bytearray, nbytes: int) -> None:
+        def library(buffer: bytearray, nbytes: int, protocol: ClientProtocol = protocol) -> None:
             protocol.receive_data(bytes(VIEW[:nbytes]))
             for frame in protocol.events_received():
                 if frame.opcode is Opcode.TEXT:  # type: ignore[union-attr]

@@ -20,10 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-
 from bench.target import SLUG, bench_spec, start_session
-from host.storage import Storage
-from host.tokens import new_token, token_hash
+from host.core.tokens import new_token, token_hash
+from host.store.sqlite import Storage
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0

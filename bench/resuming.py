@@ -206,7 +206,7 @@ class ResumingClient:
             self.attempts += 1
             try:
                 async with asyncio.timeout(OPEN_TIMEOUT):
-                    await loop.create_connection(lambda: link, *self._address)
+                    await loop.create_connection(lambda link=link: link, *self._address)
                     self._link = link
                     welcomed = await link.welcomed
             except (OSError, TimeoutError) as error:

@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 from websockets.asyncio.client import connect
 
-from host.session import Guest, Pacing, SessionSpec
-from host.storage import Storage
-from host.tokens import new_token, token_hash
+from host.core.session import Guest, Pacing, SessionSpec
+from host.core.tokens import new_token, token_hash
+from host.store.sqlite import Storage
 
 SLUG = "bench"
 REPO = Path(__file__).resolve().parent.parent

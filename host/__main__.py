@@ -1,5 +1,5 @@
 """`python -m host` is the `hashtalk` command."""
 
-from host.cli import main
+from host.app.cli import main
 
 main(prog_name="hashtalk")

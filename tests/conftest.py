@@ -14,13 +14,13 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from host.clock import ManualClock, parse_iso
-from host.limits import LimitSettings
-from host.server import RunningServer, start_server
-from host.session import Guest, Pacing, SessionSpec
-from host.settings import Settings
-from host.storage import Storage
-from host.tokens import new_token, token_hash
+from host.app.server import RunningServer, start_server
+from host.core.flood import LimitSettings
+from host.core.session import Guest, Pacing, SessionSpec
+from host.core.settings import Settings
+from host.core.tokens import new_token, token_hash
+from host.protocol.times import ManualClock, parse_iso
+from host.store.sqlite import Storage
 
 T0 = parse_iso("2026-12-03T16:00:00Z")
 MODERATOR_TOKEN = "test-moderator-token"

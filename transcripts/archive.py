@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from transcripts.model import LogEvent, Person, SessionInfo, handle_key, iso
@@ -164,13 +164,13 @@ def _time(text: str) -> float | None:
             moment = datetime.strptime(text, pattern)
         except ValueError:
             continue
-        return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+        return moment.replace(tzinfo=moment.tzinfo or UTC).timestamp()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
     # Archives of tweets are in UTC; an ISO time without an offset is read as UTC.
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+    return moment.replace(tzinfo=moment.tzinfo or UTC).timestamp()
 
 
 def _log(

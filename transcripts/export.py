@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from transcripts.markdown_text import escape
@@ -179,4 +179,4 @@ def as_cell(text: str) -> str:
 
 
 def _clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%H:%M:%S UTC")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%H:%M:%S UTC")

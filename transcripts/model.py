@@ -1,7 +1,7 @@
 """What the transcript and the recap are made from: a session, its log and its people.
 
 These are this package's own inputs, so it depends on nothing of the server's:
-the host reads its storage into them (`host/transcript_source.py`), and the
+the host reads its storage into them (`host/live/transcript_source.py`), and the
 archive import builds them from a CSV file.
 """
 
@@ -11,7 +11,7 @@ import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 QUOTE_CHOICES = ("handle", "anonymous", "none")
@@ -80,7 +80,7 @@ def iso(ts: float | None) -> str | None:
     """POSIX seconds as the wire's ISO 8601 UTC string with milliseconds."""
     if ts is None:
         return None
-    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(ts, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -94,5 +94,5 @@ def parse_iso(text: str) -> float:
 
 def long_date(ts: float) -> str:
     """“June 6, 2019”, in UTC."""
-    moment = datetime.fromtimestamp(ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(ts, tz=UTC)
     return f"{moment:%B} {moment.day}, {moment.year}"

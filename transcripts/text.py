@@ -34,18 +34,7 @@ _CHAT_TAG = re.compile(r"[aq]\d{1,2}[a-z]?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?…])")
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-    each even ever every few for from further get gets got had hadn't has hasn't have haven't having he he'd he'll
-    he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its
-    itself just let's like make makes me more most much mustn't my myself no nor not now of off on once one only or
-    other ought our ours ourselves out over own really same say says shan't she she'd she'll she's should shouldn't
-    so some such than that that's the their theirs them themselves then there there's these they they'd they'll
-    they're they've thing things think this those through to too under until up us very was wasn't way we we'd
-    we'll we're we've well were weren't what what's when when's where where's which while who who's whom why
-    why's will with won't would wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves
-    rt amp via lol yeah oh ok okay thank thanks thx ty everyone everybody hi hello hey welcome chat chats
-    question questions great awesome amazing agree agreed true exactly totally absolutely indeed""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "even", "ever", "every", "few", "for", "from", "further", "get", "gets", "got", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "like", "make", "makes", "me", "more", "most", "much", "mustn't", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "really", "same", "say", "says", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "thing", "things", "think", "this", "those", "through", "to", "too", "under", "until", "up", "us", "very", "was", "wasn't", "way", "we", "we'd", "we'll", "we're", "we've", "well", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "will", "with", "won't", "would", "wouldn't", "yes", "yet", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "rt", "amp", "via", "lol", "yeah", "oh", "ok", "okay", "thank", "thanks", "thx", "ty", "everyone", "everybody", "hi", "hello", "hey", "welcome", "chat", "chats", "question", "questions", "great", "awesome", "amazing", "agree", "agreed", "true", "exactly", "totally", "absolutely", "indeed"]
 )
 
 

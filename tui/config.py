@@ -18,7 +18,7 @@ TOKEN_VARIABLE = "HASHTALK_MODERATOR_TOKEN"
 def saved_token_path() -> Path:
     """Where `hashtalk serve` and `hashtalk token` save the moderator token for this user.
 
-    The server writes it (host/settings.py); the console only reads it. A test
+    The server writes it (host/core/settings.py); the console only reads it. A test
     keeps the two paths the same.
     """
     return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"

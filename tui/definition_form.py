@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.durations import format_duration, parse_duration
@@ -50,7 +50,7 @@ def checked_duration(text: str, name: str) -> float:
 
 def blank_definition(now: float) -> dict[str, Any]:
     """A new session's starting point: tomorrow at the next full hour, the usual pacing, no questions yet."""
-    start = datetime.fromtimestamp(now, timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    start = datetime.fromtimestamp(now, UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     return {
         "slug": "", "title": "", "hashtag": "#", "starts_at": start.isoformat().replace("+00:00", "Z"),
         "format": "", "rules": ["Be kind", "Stay on topic"],

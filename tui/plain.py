@@ -3,7 +3,7 @@
 Anything a participant typed reaches the screen through `plain()`: a
 `rich.text.Text` built from the string (so `[red]` stays the five characters
 it is), after `clean` removed what a terminal would act on instead of showing.
-`clean` is the server's own (`host.plain_text`), so the console and every
+`clean` is the server's own (`host.protocol.plain_text`), so the console and every
 `hashtalk` command strip the same characters. Newlines and tabs become
 spaces: one post is one paragraph.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from host.plain_text import clean
+from host.protocol.plain_text import clean
 
 __all__ = ["clean", "plain"]
 

@@ -7,10 +7,10 @@ text escaping, line folding and UTC times, all below.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from host.session import SessionSpec
+from host.core.session import SessionSpec
 
 PRODUCT = "-//hashtalk//hashtalk sessions//EN"
 MAX_LINE_OCTETS = 75
@@ -58,7 +58,7 @@ def _event(spec: SessionSpec, base_url: str, now: float) -> list[str]:
 
 
 def utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def escape(text: str) -> str:

@@ -5,7 +5,7 @@ per minute; `/s/<slug>/recap.md` and `/s/<slug>/recap.html` download it (the
 HTML one a standalone document); `/recaps.atom` lists every published recap.
 The Markdown becomes HTML on the server with raw HTML off and only web
 links kept (transcripts/render.py), in a worker process under a time bound,
-and each version's rendering is kept (host/rendering.py): a reader's request
+and each version's rendering is kept (host/live/rendering.py): a reader's request
 never holds up the event loop, and a thousand readers cost one rendering.
 The pages load no script at all.
 """
@@ -13,7 +13,7 @@ The pages load no script at all.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -21,12 +21,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from host.own_address import link_base
-from host.rendering import Renderer, Rendering
-from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
-from host.settings import Settings
-from host.storage import PublishedRecap, Storage, StoredSession
-from host.transcript_source import load_source
+from host.core.settings import Settings
+from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
+from host.live.rendering import Renderer, Rendering
+from host.live.transcript_source import load_source
+from host.net.own_address import link_base
+from host.store.sqlite import PublishedRecap, Storage, StoredSession
 from transcripts.chart import answers_chart
 from transcripts.model import long_date
 from transcripts.render import STANDALONE_POLICY, page_around
@@ -138,7 +138,7 @@ def _document(
     figure = (
         f'<figure class="activity">\n{chart}\n<figcaption>{CAPTION}</figcaption>\n</figure>\n' if chart else ""
     )
-    when = datetime.fromtimestamp(published.published_at, tz=timezone.utc)
+    when = datetime.fromtimestamp(published.published_at, tz=UTC)
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -14,10 +14,10 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from host.rooms import Rooms
-from host.own_address import link_base
-from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
-from host.settings import Settings
+from host.core.settings import Settings
+from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
+from host.live.rooms import Rooms
+from host.net.own_address import link_base
 from web.calendar import calendar
 from web.recap_pages import ROUTES as RECAP_ROUTES
 

@@ -2,7 +2,7 @@
 
 hello → `welcome` with the head `seq`; post {cid, body} → one `event` frame of
 kind `message` for everyone and an `ack` {cid, seq} for the poster. Frames are
-compact JSON like hashtalk's (`host/protocol.py`), so every server under test
+compact JSON like hashtalk's (`host/protocol/frames.py`), so every server under test
 sends the same bytes, and each event is encoded once, whatever the audience.
 Nothing is stored: a baseline does less work per post than hashtalk, which
 commits every post to SQLite before acknowledging it.
@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from host.clock import iso
 from bench.target import SLUG
-from host.settings import Settings
+from host.core.settings import Settings
+from host.protocol.times import iso
 
 PATH = f"/ws/{SLUG}"
 """The one session every connection joins, at the path hashtalk would serve it."""

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from bench.backoff import PAGE_BASE, PAGE_CAP, ConsoleBackoff, PageBackoff
 from bench.logcheck import AckedPost, check_log
 
@@ -29,7 +28,7 @@ def test_page_backoff_has_the_pages_constants() -> None:
     base = re.search(r"BACKOFF_BASE_MS = (\d+);", script)
     cap = re.search(r"BACKOFF_CAP_MS = (\d+);", script)
     assert base and cap
-    assert (PAGE_BASE, PAGE_CAP) == (int(base.group(1)) / 1000, int(cap.group(1)) / 1000)
+    assert (int(base.group(1)) / 1000, int(cap.group(1)) / 1000) == (PAGE_BASE, PAGE_CAP)
     assert "Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempts)" in script
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from websockets.frames import Close, Frame, Opcode
 
-from bench.receiver import EVENT_MARK
 from bench.framereader import CLOSE, PING, TEXT, FrameError, FrameReader
+from bench.receiver import EVENT_MARK
 
 
 class Collected:

@@ -31,7 +31,7 @@ def test_tiny_census_attributes_each_connection() -> None:
     owners = census["by_owner"]
     for part in ("websockets protocol (parser, reader)", "ASGI scope"):
         assert owners[part] > 0, part
-    assert owners.get("handshake Request/Response kept", 0) == 0  # host/ws_trim.py lets the upgrade go
+    assert owners.get("handshake Request/Response kept", 0) == 0  # host/net/ws_trim.py lets the upgrade go
     assert census["by_line"] and all(row["bytes"] > 0 for row in census["by_line"])
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from host.handles import handle_key, handle_keys
-from host.session import Guest, Pacing, SessionSpec
-from host.storage import ImportedParticipant, NewEvent, Storage
-from host.tokens import new_token, token_hash
+from host.core.handles import handle_key, handle_keys
+from host.core.session import Guest, Pacing, SessionSpec
+from host.core.tokens import new_token, token_hash
+from host.store.sqlite import ImportedParticipant, NewEvent, Storage
 from tests.transcripts.chatgen import Chat
 
 

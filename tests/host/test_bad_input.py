@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from host.storage import Storage
+from host.store.sqlite import Storage
 from tests.conftest import WAIT, Harness, head_of
 
 

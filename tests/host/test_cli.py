@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from host.cli import main
-from host.settings import saved_token_path
-from host.storage import Storage
-from host.tokens import token_hash
+from host.app.cli import main
+from host.core.settings import saved_token_path
+from host.core.tokens import token_hash
+from host.store.sqlite import Storage
 from tests.host.test_sessionfile import GOOD
 
 

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from host.clock import iso
+from host.protocol.times import iso
 from tests.conftest import MODERATOR_TOKEN, T0, Harness
 from tests.host.test_csv_cells import hashtalk
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from host.cli import main
-from host.storage import Storage
+from host.app.cli import main
+from host.store.sqlite import Storage
 from tests.host.chatdb import store_chat
 from tests.host.test_sessionfile import GOOD
 from tests.transcripts.chatgen import generate_chat

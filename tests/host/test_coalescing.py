@@ -14,9 +14,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from host.clock import ManualClock
-from host.server import start_server
-from host.settings import Settings
+from host.app.server import start_server
+from host.core.settings import Settings
+from host.protocol.times import ManualClock
 from tests.conftest import WAIT, Client, Harness, add_session, harness_settings, head_of, make_spec
 
 

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from host.clock import ManualClock
-from host.rendering import Renderer
-from host.server import start_server
-from host.storage import Storage
+from host.app.server import start_server
+from host.live.rendering import Renderer
+from host.protocol.times import ManualClock
+from host.store.sqlite import Storage
 from tests.conftest import MODERATOR_TOKEN, WAIT, Client, Harness, add_session, harness_settings, make_spec
 from tests.web.scenes import ended_chat
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from host.storage import Storage
+from host.store.sqlite import Storage
 from tests.conftest import MODERATOR_TOKEN, WAIT, Client, add_session, make_spec
 
 
@@ -44,24 +44,22 @@ async def test_sigkill_right_after_an_ack_keeps_the_post(db_path: Path) -> None:
     """Every acknowledged post is in the log after a SIGKILL and restart; seq has no gap; the file is sound."""
     await add_session(db_path, replace(make_spec(), starts_at=time.time() - 10))
     acked = []
-    async with server_process(db_path) as (process, ws_url):
-        async with connect(f"{ws_url}/ws/chat") as ws:
-            ana = Client(ws)
-            await ana.send(type="hello", role="participant", handle="ana")
-            ana.welcome = await ana.recv()
-            token = ana.welcome["token"]
-            for n in range(20):
-                acked.append(await ana.post(f"post {n}", cid=f"c{n}"))
-            process.send_signal(signal.SIGKILL)  # right after the last ack, no graceful anything
-            await asyncio.wait_for(process.wait(), WAIT)
+    async with server_process(db_path) as (process, ws_url), connect(f"{ws_url}/ws/chat") as ws:
+        ana = Client(ws)
+        await ana.send(type="hello", role="participant", handle="ana")
+        ana.welcome = await ana.recv()
+        token = ana.welcome["token"]
+        for n in range(20):
+            acked.append(await ana.post(f"post {n}", cid=f"c{n}"))
+        process.send_signal(signal.SIGKILL)  # right after the last ack, no graceful anything
+        await asyncio.wait_for(process.wait(), WAIT)
 
-    async with server_process(db_path) as (process, ws_url):
-        async with connect(f"{ws_url}/ws/chat") as ws:
-            back = Client(ws)
-            await back.send(type="hello", role="participant", token=token, since=acked[9]["seq"])
-            back.welcome = await back.recv()
-            replayed = [await back.recv() for _ in range(back.welcome["seq"] - acked[9]["seq"])]
-            resent = await back.post("post 19", cid="c19")
+    async with server_process(db_path) as (process, ws_url), connect(f"{ws_url}/ws/chat") as ws:
+        back = Client(ws)
+        await back.send(type="hello", role="participant", token=token, since=acked[9]["seq"])
+        back.welcome = await back.recv()
+        replayed = [await back.recv() for _ in range(back.welcome["seq"] - acked[9]["seq"])]
+        resent = await back.post("post 19", cid="c19")
 
     assert [f["seq"] for f in replayed if f["kind"] == "message"] == [a["seq"] for a in acked[10:]]
     assert resent["seq"] == acked[19]["seq"]  # the retry after the crash is not a second post

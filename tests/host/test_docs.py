@@ -6,7 +6,7 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
-from host.settings import Settings
+from host.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def test_every_http_refusal_is_in_a_table_with_its_status() -> None:
 def test_every_setting_is_in_the_readme() -> None:
     """Each configurable setting's environment variable is listed in the README."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    source = (ROOT / "host/settings.py").read_text(encoding="utf-8")
+    source = (ROOT / "host/core/settings.py").read_text(encoding="utf-8")
     variables = set(re.findall(r'"(HASHTALK_[A-Z_]+)"', source))
     assert len(variables) >= len(fields(Settings)) - 2  # db_path and clock are set otherwise
     missing = sorted(v for v in variables if f"`{v}`" not in readme)

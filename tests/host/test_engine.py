@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from host import engine
-from host.engine import LiveState
-from host.refusal import Refused
+from host.core import engine
+from host.core.engine import LiveState
+from host.protocol.refusal import Refused
 from tests.conftest import T0, make_spec
 
 

@@ -1,7 +1,7 @@
 """The hub on its own: order, coalescing into batches, audiences, what follows a window, and the cut-off.
 
 The connections here are `RecordingWire`s: they stand for uvicorn's transport
-(host/wire.py), keeping what was written and reporting a backlog when told to.
+(host/net/wire.py), keeping what was written and reporting a backlog when told to.
 The same paths run through real sockets in the connection and fault tests.
 """
 
@@ -13,11 +13,10 @@ import logging
 from typing import Any
 
 import pytest
-
 from websockets.frames import Frame
 from websockets.streams import StreamReader
 
-from host.fanout import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
+from host.live.fanout import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
 
 WAIT = 5.0
 
@@ -213,7 +212,7 @@ async def test_a_connection_whose_write_fails_is_dropped_and_the_flush_goes_on(c
     wires = [RecordingWire() for _ in range(4)]
     for wire in [*broken, *wires]:
         hub.join(live(wire))
-    with caplog.at_level(logging.ERROR, logger="host.fanout"):
+    with caplog.at_level(logging.ERROR, logger="host.live.fanout"):
         for seq in (1, 2, 3):
             hub.publish(event(seq))
         async with asyncio.timeout(WAIT):
@@ -232,7 +231,7 @@ async def test_an_unencodable_frame_is_left_out_and_the_window_still_goes_out(ca
     outboxes = [live(wire) for wire in wires]
     for outbox in outboxes:
         hub.join(outbox)
-    with caplog.at_level(logging.ERROR, logger="host.fanout"):
+    with caplog.at_level(logging.ERROR, logger="host.live.fanout"):
         hub.publish(event(1))
         hub.publish(json.dumps({"type": "event", "seq": 2, "body": "\ud800"}, ensure_ascii=False))
         hub.send(outboxes[0], json.dumps({"type": "ack", "cid": "\ud800", "seq": 2}, ensure_ascii=False))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from host.clock import ManualClock
-from host.server import start_server
+from host.app.server import start_server
+from host.protocol.times import ManualClock
 from tests.conftest import WAIT, Harness, add_session, harness_settings, head_of, make_spec
 
 HOLD_LOCK = """

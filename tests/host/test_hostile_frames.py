@@ -15,12 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from host.clock import ManualClock
-from host.server import start_server
+from host.app.server import start_server
+from host.protocol.times import ManualClock
 from tests.conftest import MODERATOR_TOKEN, WAIT, Harness, add_session, harness_settings, head_of, make_spec
 
 LONE = "\ud800"

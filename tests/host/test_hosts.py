@@ -13,8 +13,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from host.clock import ManualClock
-from host.server import start_server
+from host.app.server import start_server
+from host.protocol.times import ManualClock
 from tests.conftest import MODERATOR_TOKEN, WAIT, Harness, add_session, harness_settings, make_spec
 from tests.web.scenes import ended_chat
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.handles import handle_key, handle_keys
+from host.core.handles import handle_key, handle_keys
 from tests.conftest import Harness
 from tests.host.test_moderation import kind
 

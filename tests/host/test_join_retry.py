@@ -6,7 +6,7 @@ import json
 
 from websockets.asyncio.client import connect
 
-from host.access import JOIN_RETRY_SECONDS
+from host.net.access import JOIN_RETRY_SECONDS
 from tests.conftest import Harness
 
 JOIN_ID = "join-0123456789abcdef"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from host.storage import Storage
-from host.tokens import new_token, token_hash
+from host.core.tokens import new_token, token_hash
+from host.store.sqlite import Storage
 from tests.conftest import WAIT, Client, Harness, head_of
 
 

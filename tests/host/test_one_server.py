@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from host.db_lock import DatabaseInUse
-from host.server import start_server
-from host.storage import Storage
+from host.app.server import start_server
+from host.store.lock import DatabaseInUse
+from host.store.sqlite import Storage
 from tests.conftest import Harness, harness_settings
 from tests.host.test_sessionfile import GOOD
 

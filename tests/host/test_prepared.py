@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from host.clock import ManualClock
-from host.server import start_server
-from host.storage import NewEvent, Storage
+from host.app.server import start_server
+from host.protocol.times import ManualClock
+from host.store.sqlite import NewEvent, Storage
 from tests.conftest import Client, Harness, add_session, harness_settings, make_spec
 
 

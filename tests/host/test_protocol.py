@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from host.protocol import Hello, Mod, Post, React, parse_frame
-from host.refusal import Refused
+from host.protocol.frames import Hello, Mod, Post, React, parse_frame
+from host.protocol.refusal import Refused
 
 
 def parse(frame: object) -> object:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from contextlib import AsyncExitStack
 
-from host.clock import iso
-from host.storage import Storage
+from host.protocol.times import iso
+from host.store.sqlite import Storage
 from tests.conftest import T0, Harness, add_session, make_spec
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from host.clock import ManualClock
-from host.limits import LimitSettings
-from host.server import start_server
-from host.settings import Settings
+from host.app.server import start_server
+from host.core.flood import LimitSettings
+from host.core.settings import Settings
+from host.protocol.times import ManualClock
 from tests.conftest import Client, Harness, add_session, harness_settings, head_of, make_spec
 
 LIMITS = LimitSettings(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from host.clock import ManualClock
-from host.recap_drafts import RecapDrafts
-from host.server import RunningServer, start_server
-from host.storage import Storage
+from host.app.server import RunningServer, start_server
+from host.live.recap_drafts import RecapDrafts
+from host.protocol.times import ManualClock
+from host.store.sqlite import Storage
 from tests.conftest import WAIT, Harness, add_session, harness_settings, make_spec
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import generate_chat

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from host.cli import main
-from host.clock import ManualClock
-from host.limits import LimitSettings
-from host.server import start_server
-from host.storage import Storage
+from host.app.cli import main
+from host.app.server import start_server
+from host.core.flood import LimitSettings
+from host.protocol.times import ManualClock
+from host.store.sqlite import Storage
 from tests.conftest import WAIT, Harness, add_session, harness_settings, make_spec
 
 

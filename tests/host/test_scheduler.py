@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from host.clock import ManualClock, parse_iso
-from host.server import start_server
-from host.storage import Storage
+from host.app.server import start_server
+from host.protocol.times import ManualClock, parse_iso
+from host.store.sqlite import Storage
 from tests.conftest import T0, Client, Harness, add_session, harness_settings, make_spec
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from host.clock import iso
+from host.protocol.times import iso
 from tests.conftest import MODERATOR_TOKEN, T0, Harness, add_session, make_spec
 
 AUTH = {"Authorization": f"Bearer {MODERATOR_TOKEN}"}

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from host.clock import iso
-from host.session import SessionSpec
+from host.core.session import SessionSpec
+from host.protocol.times import iso
 from tests.conftest import MODERATOR_TOKEN, T0, WAIT, Harness, add_session, make_spec
 
 AUTH = {"Authorization": f"Bearer {MODERATOR_TOKEN}", "Content-Type": "application/json"}

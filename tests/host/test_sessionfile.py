@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from host.clock import parse_iso
-from host.sessionfile import SessionFileError, load_session_file, parse_duration
+from host.core.sessionfile import SessionFileError, load_session_file, parse_duration
+from host.protocol.times import parse_iso
 
 GOOD = """
 slug = "leadership"
@@ -111,7 +111,7 @@ def test_bad_durations(text: object) -> None:
 
 def test_notes_are_read_and_the_file_shape_round_trips() -> None:
     """A question's `notes` land in the spec, and `session_to_data` reads back into the same spec."""
-    from host.sessionfile import session_from_data, session_to_data
+    from host.core.sessionfile import session_from_data, session_to_data
 
     spec = load_session_file(GOOD.replace('on social media?"', 'on social media?"\nnotes = "Start with the forum story."'))
     assert spec.notes == ("Start with the forum story.", "")
@@ -134,7 +134,7 @@ def test_notes_are_read_and_the_file_shape_round_trips() -> None:
 )
 def test_a_lone_surrogate_is_refused_naming_the_field(field: tuple[str | int, ...], named: str) -> None:
     """A JSON definition whose text holds a lone surrogate (no UTF-8 form) is refused before it can be stored."""
-    from host.sessionfile import session_from_data, session_to_data
+    from host.core.sessionfile import session_from_data, session_to_data
 
     data = session_to_data(load_session_file(GOOD))
     data["questions"][1]["notes"] = "ok"
@@ -151,7 +151,7 @@ def test_a_lone_surrogate_is_refused_naming_the_field(field: tuple[str | int, ..
 
 def test_an_unknown_field_with_a_surrogate_gets_a_sendable_sentence() -> None:
     """An unknown field is named in the refusal, a lone surrogate replaced so the sentence encodes."""
-    from host.sessionfile import session_from_data, session_to_data
+    from host.core.sessionfile import session_from_data, session_to_data
 
     with pytest.raises(SessionFileError) as refused:
         session_from_data(session_to_data(load_session_file(GOOD)) | {"x\udc80": 1})
@@ -160,7 +160,7 @@ def test_an_unknown_field_with_a_surrogate_gets_a_sendable_sentence() -> None:
 
 def test_rules_are_capped_in_count_and_length() -> None:
     """At most MAX_RULES rules of MAX_QUESTION_CHARS characters each; the refusal names the limit or the rule."""
-    from host.sessionfile import MAX_QUESTION_CHARS, MAX_RULES, session_from_data, session_to_data
+    from host.core.sessionfile import MAX_QUESTION_CHARS, MAX_RULES, session_from_data, session_to_data
 
     data = session_to_data(load_session_file(GOOD))
     assert len(session_from_data(data | {"rules": ["Be kind"] * MAX_RULES}).rules) == MAX_RULES

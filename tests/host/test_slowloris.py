@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from host.clock import ManualClock
-from host.server import RunningServer, start_server
+from host.app.server import RunningServer, start_server
+from host.protocol.times import ManualClock
 from tests.conftest import WAIT, harness_settings
 
 PARTIAL_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
@@ -68,14 +68,14 @@ async def test_partial_handshakes_beyond_the_cap_are_closed_and_healthz_still_an
     """Past the per-address cap new connections are closed at once, logged once, and others are still served."""
     async with serving(db_path, clock, max_per_address=50, max_http_per_address=5, header_timeout=60.0) as server:
         held = [await open_partial(server.port) for _ in range(5)]
-        with caplog.at_level(logging.WARNING, logger="host.http_guard"):
+        with caplog.at_level(logging.WARNING, logger="host.net.http_guard"):
             extras = [await open_partial(server.port) for _ in range(30)]
             assert all([await closed_by_server(reader) for reader, _ in extras])
         for _, writer in extras:
             writer.close()
         assert all([await still_open(reader, writer) for reader, writer in held])
         assert await healthz(server.port, local_address=OTHER_ADDRESS) == 200
-        flood_lines = [record for record in caplog.records if record.name == "host.http_guard"]
+        flood_lines = [record for record in caplog.records if record.name == "host.net.http_guard"]
         assert len(flood_lines) == 1 and "127.0.0.1" in flood_lines[0].getMessage()
 
         for _, writer in held:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from host.storage import NewEvent, Storage
+from host.store.sqlite import NewEvent, Storage
 from tests.conftest import T0, make_spec
 
 

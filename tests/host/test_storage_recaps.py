@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from host.handles import handle_key, handle_keys
-from host.storage import MIGRATIONS, StaleBase, Storage
-from host.transcript_source import load_source
+from host.core.handles import handle_key, handle_keys
+from host.live.transcript_source import load_source
+from host.store.sqlite import MIGRATIONS, StaleBase, Storage
 from tests.conftest import T0, make_spec
 
 

@@ -7,7 +7,7 @@ import io
 
 import httpx
 
-from host.storage import NewEvent, Storage
+from host.store.sqlite import NewEvent, Storage
 from tests.conftest import MODERATOR_TOKEN, Harness, add_session, make_spec
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import generate_chat

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from host.clock import ManualClock
-from host.server import start_server
-from host.transcript_cache import CacheStats
+from host.app.server import start_server
+from host.live.transcript_cache import CacheStats
+from host.protocol.times import ManualClock
 from tests.conftest import Harness, harness_settings
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import Chat, generate_chat

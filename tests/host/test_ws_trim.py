@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from host.ws_trim import Flag, Inbox, TrimmedWebSocketProtocol
+from host.net.ws_trim import Flag, Inbox, TrimmedWebSocketProtocol
 from tests.conftest import WAIT, Harness, add_session, make_spec
 
 

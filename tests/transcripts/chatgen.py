@@ -220,11 +220,8 @@ GREETINGS = (
     "Hello from {name}! First time joining live, lurked for months",
     "Evening all, {name} checking in from the train #TwitterSmarter",
 )
-FIRST = (
-    "kathryn ginny tina tom maya leo priya sam nora raj lena omar ivy jonas ada felix zoe hugo mila ravi "
-    "elena marco sara dan yuki ben chloe amir lucia noah ella kofi hana pablo iris theo"
-).split()
-LAST = "writes social tweets cm pr digital media grows builds leads".split()
+FIRST = ["kathryn", "ginny", "tina", "tom", "maya", "leo", "priya", "sam", "nora", "raj", "lena", "omar", "ivy", "jonas", "ada", "felix", "zoe", "hugo", "mila", "ravi", "elena", "marco", "sara", "dan", "yuki", "ben", "chloe", "amir", "lucia", "noah", "ella", "kofi", "hana", "pablo", "iris", "theo"]
+LAST = ["writes", "social", "tweets", "cm", "pr", "digital", "media", "grows", "builds", "leads"]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -30,7 +30,7 @@ def console_config(harness: Harness, **changes: Any) -> ConsoleConfig:
         "url": harness.server.url,
         "token": MODERATOR_TOKEN,
         "now": harness.clock.now,
-        "timezone": timezone.utc,
+        "timezone": UTC,
         "backoff": Backoff(first=0.05, most=0.2, least=0.02),
         "poll_seconds": 3600.0,  # the tests ask for counts when they need them
     }

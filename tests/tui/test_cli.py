@@ -8,8 +8,8 @@ import socket
 import pytest
 from click.testing import CliRunner
 
-from host.cli import main
-from host.settings import saved_token_path as host_saved_token_path
+from host.app.cli import main
+from host.core.settings import saved_token_path as host_saved_token_path
 from tests.conftest import Harness
 from tui.config import find_token, saved_token_path
 

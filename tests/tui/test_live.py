@@ -8,8 +8,8 @@ import httpx
 import pytest
 from textual.widgets import Input
 
-from host.clock import ManualClock
-from host.server import start_server
+from host.app.server import start_server
+from host.protocol.times import ManualClock
 from tests.conftest import Harness, add_session, harness_settings, make_spec
 from tests.host.test_moderation import kind
 from tests.tui.conftest import live, running

@@ -8,7 +8,6 @@ import shlex
 import sys
 from pathlib import Path
 
-
 from tests.conftest import MODERATOR_TOKEN, Harness, add_session, make_spec
 
 ESCAPE_POST = "\x1b]0;x\x07[red]x[/red]"

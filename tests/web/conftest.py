@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,9 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright, expect
 
-from host.clock import ManualClock
-from host.server import start_server
-from host.storage import Storage
+from host.app.server import start_server
+from host.protocol.times import ManualClock
+from host.store.sqlite import Storage
 from tests.conftest import Harness, harness_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE: ViewportSize = {"width": 360, "height": 740}
 LAPTOP: ViewportSize = {"width": 1100, "height": 900}
-VISITORS_CLOCK = datetime(2026, 6, 1, 8, 0, 0, tzinfo=timezone.utc)
+VISITORS_CLOCK = datetime(2026, 6, 1, 8, 0, 0, tzinfo=UTC)
 """Where every page's own clock starts: wrong by half a year (the server's starts on 2026-12-03)."""
 
 expect.set_options(timeout=5_000)

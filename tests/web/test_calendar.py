@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from host.session import Guest
+from host.core.session import Guest
 from tests.conftest import T0, make_spec
 from web.calendar import calendar, escape, fold, utc
 

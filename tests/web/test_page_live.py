@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from playwright.async_api import WebSocketRoute, expect
 
-from host.session import Guest
+from host.core.session import Guest
 from tests.conftest import add_session, make_spec
 from tests.web.conftest import People, join, post, post_by, restart_server, stored_messages
 from tests.web.scenes import live_session

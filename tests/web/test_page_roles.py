@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from host.storage import Storage
+from host.store.sqlite import Storage
 from tests.conftest import add_session, make_spec
 from tests.web.conftest import People, join, post, post_by
 from tests.web.scenes import QUESTIONS, live_session

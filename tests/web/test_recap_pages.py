@@ -10,7 +10,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from host.security_headers import RECAP_CONTENT_SECURITY_POLICY
+from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from tests.conftest import Harness
 from tests.web.scenes import ended_chat
 from transcripts.render import STANDALONE_POLICY

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from host.security_headers import CONTENT_SECURITY_POLICY
+from host.http.security_headers import CONTENT_SECURITY_POLICY
 from tests.conftest import Harness, add_session, make_spec
 
 # tests/web/conftest.py runs the server in the module's loop (the browser tests share it).

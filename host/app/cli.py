@@ -1,0 +1,169 @@
+"""`hashtalk`: one click group for every sub-command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from pathlib import Path
+
+import click
+
+from host.app.cli_common import db_option, guest_link, run_async, settings_for, this_command, url_option
+from host.app.cli_sessions import session
+from host.app.cli_transcripts import import_archive, recap, transcript
+from host.app.moderator_token import issue_moderator_token, moderator_token_line
+from host.app.server import StartupFailed, start_server, tune_garbage_collector
+from host.core.tokens import new_token, token_hash
+from host.http.writer_links import issue_writer_token, writer_link
+from host.protocol.times import SystemClock
+from host.store.lock import DatabaseInUse
+from host.store.sqlite import Storage
+
+
+@click.group()
+@click.version_option(package_name="hashtalk")
+def main() -> None:
+    """hashtalk hosts Twitter-chat-style live sessions."""
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+def serve(db_path: Path | None, host: str, port: int) -> None:
+    """Run the server: the websocket protocol, the API and the scheduler."""
+    settings = settings_for(db_path)
+
+    async def run() -> None:
+        async with Storage(settings.db_path) as storage:
+            token_line = await moderator_token_line(storage, settings)
+        # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
+        # a tenth of the server's time while a restarted crowd reconnects.
+        server = await start_server(settings, host, port, log_level="warning")
+        tune_garbage_collector()
+        click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
+        click.echo(token_line)
+        await server.wait()
+
+    # A server that cannot start exits non-zero with a sentence, never lingers half-started.
+    try:
+        run_async(run)
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{settings.db_path} cannot be used as a hashtalk database: {error}") from None
+    except (DatabaseInUse, StartupFailed, OSError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["moderator", "guest", "writer"]), default="moderator")
+@click.argument("slug", required=False)
+@click.option("--replace", is_flag=True, help="writer: the session's earlier writer links stop working.")
+@db_option
+@url_option
+def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url: str | None) -> None:
+    """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link,
+    `hashtalk token writer SLUG` for a link to the session's recap editor.
+
+    A new moderator token is added to the valid ones and saved for this user's
+    console; a new guest link replaces the session's old one; a new writer link
+    is added to the session's (with --replace, it replaces them).
+    """
+    settings = settings_for(db_path, url)
+    if kind in ("guest", "writer") and not slug:
+        raise click.UsageError(f"`hashtalk token {kind}` needs the session's SLUG")
+    if kind == "moderator" and slug:
+        raise click.UsageError("a moderator token is for every session; leave out the SLUG")
+    if replace and kind != "writer":
+        raise click.UsageError("--replace is for writer links")
+
+    async def issue() -> str:
+        async with Storage(settings.db_path) as storage:
+            if kind == "moderator":
+                return await issue_moderator_token(storage, SystemClock().now())
+            stored = await storage.session(slug or "")
+            if stored is None:
+                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+            if kind == "writer":
+                writer_token = await issue_writer_token(storage, stored.id, SystemClock().now(), replace=replace)
+                return writer_link(settings.printed_url, stored.spec.slug, writer_token)
+            guest_token = new_token()
+            await storage.set_guest_token(stored.spec.slug, token_hash(guest_token))
+            return guest_link(settings, stored.spec.slug, guest_token)
+
+    click.echo(run_async(issue))
+
+
+@main.command()
+@click.argument("url", default="http://127.0.0.1:8000")
+@click.option("--token", default=None, help="The moderator token [default: HASHTALK_MODERATOR_TOKEN, or the one saved by `hashtalk serve`].")
+@click.option("--session", "slug", default=None, help="Open this session live at once, instead of the session list.")
+def console(url: str, token: str | None, slug: str | None) -> None:
+    """Run sessions from the terminal: the session list, and a live screen per session."""
+    # Imported here: the server never needs Textual, and `hashtalk serve` should not load it.
+    from tui.app import create_app
+    from tui.config import ConsoleConfig, find_token, saved_token_path
+    from tui.http_api import ApiError, check_access
+
+    if not url.startswith(("http://", "https://")):
+        raise click.UsageError(f"URL must start with http:// or https://, like http://127.0.0.1:8000 (got {url!r})")
+    found = find_token(token)
+    if not found:
+        raise click.ClickException(
+            f"no moderator token: pass --token, set HASHTALK_MODERATOR_TOKEN, or run `hashtalk serve` once "
+            f"(it saves one in {saved_token_path()})"
+        )
+    try:
+        check_access(url, found)
+    except ApiError as error:
+        if error.code == "bad_token":
+            raise click.ClickException(
+                f"{url} refused the moderator token: pass the right one with --token, or print a fresh one "
+                "with `hashtalk token` on the server's machine"
+            ) from None
+        raise click.ClickException(error.message) from None
+    create_app(ConsoleConfig(url=url, token=found), slug).run()
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+def demo(db_path: Path | None, host: str, port: int) -> None:
+    """Serve a demo session that opens now, with a simulated guest and crowd."""
+    from host.app.demo_crowd import DEMO_SLUG, demo_spec, run_crowd
+
+    settings = settings_for(db_path)
+
+    async def run() -> None:
+        spec = demo_spec(settings.clock.now())
+        guest_token = new_token()
+        async with Storage(settings.db_path) as storage:
+            await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
+            await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
+            token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
+        server = await start_server(settings, host, port)
+        tune_garbage_collector()
+        base = f"http://{host}:{server.port}"
+        click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
+        click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")
+        click.echo(f"  participants:  {base}/s/{spec.slug}")
+        click.echo(f"  guest link:    {base}/s/{spec.slug}#guest={guest_token}")
+        click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
+        click.echo(f"  console:       {this_command()} console {base} --session {spec.slug}")
+        click.echo(f"  {token_line}")
+        click.echo(f"  database:      {settings.db_path}")
+        click.echo("Ctrl-C stops.")
+        crowd = asyncio.create_task(run_crowd(server.ws_url, spec, guest_token))
+        try:
+            await server.wait()
+        finally:
+            crowd.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await crowd
+
+    run_async(run)
+
+
+for command in (session, transcript, import_archive, recap):
+    main.add_command(command)

@@ -1,0 +1,81 @@
+"""What every `hashtalk` command shares: the --db and --url options, settings, running a coroutine, printing."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from host.core.settings import Settings, default_db_path
+from host.protocol.plain_text import clean
+
+T = TypeVar("T")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The SQLite file [default: HASHTALK_DB, or hashtalk.db in the user data directory].",
+)
+url_option = click.option(
+    "--url",
+    default=None,
+    help="Where people reach the server, for printed links [default: HASHTALK_URL or http://127.0.0.1:8000].",
+)
+
+
+
+def settings_for(db_path: Path | None, url: str | None = None) -> Settings:
+    try:
+        return Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a command's coroutine; Ctrl-C ends it with a word, not a traceback."""
+
+    async def main() -> T:
+        return await make()
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        # Ctrl-C is how a server is stopped: the lifespan has closed the database.
+        click.echo("stopped.", err=True)
+        sys.exit(0)
+
+
+def this_command() -> str:
+    """How the user ran hashtalk (`.venv/bin/hashtalk` under `make run`), to print commands they can paste."""
+    ran = sys.argv[0]
+    return ran if Path(ran).name == "hashtalk" else "hashtalk"
+
+
+def guest_link(settings: Settings, slug: str, guest_token: str) -> str:
+    # In the fragment, so the token never reaches a server log.
+    return f"{settings.printed_url}/s/{slug}#guest={guest_token}"
+
+
+def state_text(state: str, question: int | None, count: int) -> str:
+    return f"live Q{question}/{count}" if state == "live" else state
+
+
+def local_time(ts: float | None) -> str:
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    # Cells hold what people typed (titles, handles, report reasons): a terminal must show them, not obey them.
+    rows = [tuple(clean(cell) for cell in row) for row in rows]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -1,0 +1,161 @@
+"""Flood limits per identity, across all its connections: rate, repeated text, slow mode;
+and per client address, so that fresh handles do not start a fresh count.
+
+Kept in memory per room: they protect the next few minutes, and a restart
+forgiving them is harmless. The times come from the injected clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from host.protocol.refusal import Refused
+from host.protocol.times import iso
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    rate_posts: int = 5
+    """Posts allowed per identity in any `rate_seconds` window."""
+    rate_seconds: float = 10.0
+    duplicate_seconds: float = 300.0
+    """The same text from the same identity within this long is refused."""
+    rate_reactions: int = 30
+    """Reactions (likes and unlikes) allowed per identity in any minute; 0 for no limit."""
+    reaction_toggles: int = 6
+    """Times one identity may like or unlike one message in all; 0 for no limit."""
+    rate_reports: int = 10
+    """Reports allowed per identity in any minute; 0 for no limit."""
+    reports_per_address: int = 30
+    """Reports allowed from one client address in any minute, whatever its handles; 0 for no limit."""
+    joins_per_address: int = 20
+    """Tries to join one session with a new handle allowed from one client address in any minute; 0 for no limit."""
+
+
+MINUTE = 60.0
+
+
+class PostLimits:
+    """What each identity posted recently."""
+
+    def __init__(self, settings: LimitSettings) -> None:
+        self._settings = settings
+        self._times: dict[str, deque[float]] = {}
+        self._texts: dict[str, dict[str, float]] = {}
+
+    def check(self, key: str, body: str, now: float, gap: float) -> None:
+        """Raise Refused if `key` may not post `body` now; `gap` is the slow-mode pause in force."""
+        times = self._times.get(key)
+        if times and gap > 0 and now - times[-1] < gap:
+            wait = math.ceil(gap - (now - times[-1]))
+            raise Refused("slow_mode", f"Slow mode is on: you can post again in {wait} s.", details={"retry_after": wait})
+        if times:
+            while times and now - times[0] >= self._settings.rate_seconds:
+                times.popleft()
+            if len(times) >= self._settings.rate_posts:
+                wait = math.ceil(self._settings.rate_seconds - (now - times[0]))
+                raise Refused(
+                    "rate_limited",
+                    f"That is more than {self._settings.rate_posts} posts in {self._settings.rate_seconds:g} s;"
+                    f" try again in {wait} s.",
+                    details={"retry_after": wait},
+                )
+        seen = self._texts.get(key, {}).get(_normalized(body))
+        if seen is not None and now - seen < self._settings.duplicate_seconds:
+            raise Refused("duplicate", "You posted the same text a moment ago.", details={"since": iso(seen)})
+
+    def record(self, key: str, body: str, now: float) -> None:
+        self._times.setdefault(key, deque()).append(now)
+        texts = self._texts.setdefault(key, {})
+        for text, at in list(texts.items()):
+            if now - at >= self._settings.duplicate_seconds:
+                del texts[text]
+        texts[_normalized(body)] = now
+
+
+def _normalized(body: str) -> str:
+    return " ".join(body.casefold().split())
+
+
+class Rate:
+    """At most `limit` events per key in any `seconds`; `code` and `what` name the refusal."""
+
+    def __init__(self, limit: int, seconds: float, code: str, what: str, *, fatal: bool = False) -> None:
+        self._limit = limit
+        self._seconds = seconds
+        self._code = code
+        self._what = what
+        self._fatal = fatal
+        self._times: dict[str, deque[float]] = {}
+        self._keys_after_sweep = 0
+
+    def check(self, key: str, now: float) -> None:
+        """Raise Refused if `key` has had its `limit` events in the last `seconds`."""
+        if self._limit <= 0 or not (times := self._times.get(key)):
+            return
+        while times and now - times[0] >= self._seconds:
+            times.popleft()
+        if len(times) >= self._limit:
+            wait = max(1, math.ceil(self._seconds - (now - times[0])))
+            raise Refused(
+                self._code,
+                f"That is more than {self._limit} {self._what} in {self._seconds:g} s; try again in {wait} s.",
+                details={"retry_after": wait},
+                fatal=self._fatal,
+            )
+
+    def record(self, key: str, now: float) -> None:
+        if self._limit <= 0:
+            return
+        self._times.setdefault(key, deque()).append(now)
+        # Addresses and handles come and go: forget the quiet ones now and then, so the table stays small.
+        if len(self._times) > 2 * self._keys_after_sweep + 64:
+            for quiet in [k for k, times in self._times.items() if now - times[-1] >= self._seconds]:
+                del self._times[quiet]
+            self._keys_after_sweep = len(self._times)
+
+
+class ReactionLimits:
+    """How fast each identity reacts, and how often it has flipped its reaction on each message.
+
+    The count per message bounds the log: liking and unliking one message back
+    and forth writes at most `reaction_toggles` events, however slowly it is done.
+    """
+
+    def __init__(self, settings: LimitSettings) -> None:
+        self._settings = settings
+        self._rate = Rate(settings.rate_reactions, MINUTE, "too_many_reactions", "likes and unlikes")
+        self._toggles: dict[tuple[str, int, str], int] = {}
+
+    def check(self, key: str, target: int, emoji: str, now: float) -> None:
+        limit = self._settings.reaction_toggles
+        if limit > 0 and self._toggles.get((key, target, emoji), 0) >= limit:
+            raise Refused("too_many_toggles", f"You have changed your {emoji} on this message {limit} times; it stays as it is.")
+        self._rate.check(key, now)
+
+    def record(self, key: str, target: int, emoji: str, now: float) -> None:
+        self._toggles[(key, target, emoji)] = self._toggles.get((key, target, emoji), 0) + 1
+        self._rate.record(key, now)
+
+
+class ReportLimits:
+    """Reports per identity and per client address."""
+
+    def __init__(self, settings: LimitSettings) -> None:
+        self._by_identity = Rate(settings.rate_reports, MINUTE, "too_many_reports", "reports")
+        self._by_address = Rate(settings.reports_per_address, MINUTE, "too_many_reports", "reports from your address")
+
+    def check(self, key: str, address: str, now: float) -> None:
+        self._by_identity.check(key, now)
+        self._by_address.check(address, now)
+
+    def record(self, key: str, address: str, now: float) -> None:
+        self._by_identity.record(key, now)
+        self._by_address.record(address, now)
+
+
+def join_limit(settings: LimitSettings) -> Rate:
+    """New handles per client address: a refused join closes the connection, as any refused hello does."""
+    return Rate(settings.joins_per_address, MINUTE, "too_many_joins", "new handles from your address", fatal=True)

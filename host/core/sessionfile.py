@@ -1,0 +1,237 @@
+"""Reading a session definition from TOML (or the same shape as JSON over the API).
+
+Every refusal names the field it is about, so a host can fix the file without
+guessing; TOML syntax errors keep the line and column tomllib reports.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import datetime
+from typing import Any
+
+from host.core.handles import handle_problem
+from host.core.session import Guest, Pacing, SessionSpec
+from host.protocol.plain_text import is_unicode, shown_unicode
+from host.protocol.times import iso
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+MAX_QUESTIONS = 50
+MAX_QUESTION_CHARS = 500
+MAX_TEXT_CHARS = 2000
+MAX_RULES = 20
+"""Ground rules a session may list; each is at most MAX_QUESTION_CHARS characters, like a question."""
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+_TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
+_GUEST_FIELDS = {"handle", "name", "bio"}
+_PACING_FIELDS = {"lobby", "question", "wrapup", "auto_advance", "drop_slow_window", "drop_slow_seconds"}
+_QUESTION_FIELDS = {"text", "notes"}
+
+
+class SessionFileError(ValueError):
+    """A session definition that cannot be used; `str()` is the sentence to show."""
+
+
+def load_session_file(text: str) -> SessionSpec:
+    """Parse a TOML session file; raises SessionFileError naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SessionFileError(f"not valid TOML: {error}") from None
+    return session_from_data(data)
+
+
+def session_from_data(data: Any) -> SessionSpec:
+    """Build a spec from parsed TOML or JSON; raises SessionFileError."""
+    if not isinstance(data, dict):
+        raise SessionFileError("a session must be a table of fields")
+    _refuse_unknown(data, _TOP_FIELDS, "")
+    slug = _text(data, "slug", max_chars=64)
+    if not SLUG_PATTERN.match(slug):
+        raise SessionFileError(
+            "slug: use lower-case letters, digits and inner hyphens (at most 64), like “leadership-2026”"
+        )
+    hashtag = _text(data, "hashtag", max_chars=64)
+    if not re.fullmatch(r"#\w+", hashtag):
+        raise SessionFileError("hashtag: a # followed by letters, digits or underscores, like “#TwitterSmarter”")
+    questions, notes = _questions(data.get("questions"))
+    return SessionSpec(
+        slug=slug,
+        title=_text(data, "title", max_chars=200),
+        hashtag=hashtag,
+        starts_at=_moment(data, "starts_at"),
+        guest=_guest(data.get("guest")),
+        questions=questions,
+        format=_text(data, "format", required=False, max_chars=MAX_TEXT_CHARS),
+        rules=_rules(data.get("rules", [])),
+        pacing=_pacing(data.get("pacing", {})),
+        notes=notes if any(notes) else (),
+    )
+
+
+def session_to_data(spec: SessionSpec) -> dict[str, Any]:
+    """A spec in the session file's shape, as JSON: `session_from_data` reads it back unchanged.
+
+    The console edits and clones sessions through this shape.
+    """
+    pacing = spec.pacing
+    return {
+        "slug": spec.slug,
+        "title": spec.title,
+        "hashtag": spec.hashtag,
+        "starts_at": iso(spec.starts_at),
+        "format": spec.format,
+        "rules": list(spec.rules),
+        "guest": {"handle": spec.guest.handle, "name": spec.guest.name, "bio": spec.guest.bio},
+        "pacing": {
+            "lobby": pacing.lobby,
+            "question": pacing.question,
+            "wrapup": pacing.wrapup,
+            "auto_advance": pacing.auto_advance,
+            "drop_slow_window": pacing.drop_slow_window,
+            "drop_slow_seconds": pacing.drop_slow_seconds,
+        },
+        "questions": [
+            {"text": text, **({"notes": spec.note(number)} if spec.note(number) else {})}
+            for number, text in enumerate(spec.questions, start=1)
+        ],
+    }
+
+
+def parse_duration(value: object, name: str) -> float:
+    """“10m”, “45s”, “1h30m” or a number of seconds, as seconds."""
+    if isinstance(value, bool):
+        raise SessionFileError(f"{name}: a duration like “6m”, “45s” or “1h30m”")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str) and value and (match := _DURATION.match(value.strip())):
+        hours, minutes, secs = (int(part or 0) for part in match.groups())
+        seconds = float(hours * 3600 + minutes * 60 + secs)
+    else:
+        raise SessionFileError(f"{name}: a duration like “6m”, “45s” or “1h30m”")
+    if not 0 <= seconds <= 86400:
+        raise SessionFileError(f"{name}: between 0 seconds and 24 hours")
+    return seconds
+
+
+def _refuse_unknown(table: dict[str, Any], known: set[str], prefix: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        shown = shown_unicode(unknown[0])  # the sentence itself must be sendable
+        raise SessionFileError(f"{prefix}{shown}: not a session field (known: {', '.join(sorted(known))})")
+
+
+def _text(table: dict[str, Any], name: str, *, prefix: str = "", required: bool = True, max_chars: int) -> str:
+    value = table.get(name)
+    if value is None:
+        if required:
+            raise SessionFileError(f"{prefix}{name}: missing")
+        return ""
+    if not isinstance(value, str):
+        raise SessionFileError(f"{prefix}{name}: must be a string")
+    _refuse_surrogates(value, f"{prefix}{name}")
+    value = value.strip()
+    if required and not value:
+        raise SessionFileError(f"{prefix}{name}: must not be empty")
+    if len(value) > max_chars:
+        raise SessionFileError(f"{prefix}{name}: at most {max_chars} characters")
+    return value
+
+
+def _moment(table: dict[str, Any], name: str) -> float:
+    value = table.get(name)
+    if value is None:
+        raise SessionFileError(f"{name}: missing")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise SessionFileError(f"{name}: needs a time zone offset, like 2026-12-03T17:00:00Z")
+        return value.timestamp()
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise SessionFileError(f"{name}: an ISO 8601 time like 2026-12-03T17:00:00Z") from None
+        if moment.tzinfo is None:
+            raise SessionFileError(f"{name}: needs a time zone offset, like 2026-12-03T17:00:00Z")
+        return moment.timestamp()
+    raise SessionFileError(f"{name}: an ISO 8601 time like 2026-12-03T17:00:00Z")
+
+
+def _guest(value: object) -> Guest:
+    if value is None:
+        raise SessionFileError("guest: missing (a [guest] table with handle and name)")
+    if not isinstance(value, dict):
+        raise SessionFileError("guest: must be a table with handle and name")
+    _refuse_unknown(value, _GUEST_FIELDS, "guest.")
+    handle = _text(value, "handle", prefix="guest.", max_chars=64)
+    if problem := handle_problem(handle):
+        raise SessionFileError(f"guest.handle: {problem}")
+    return Guest(
+        handle=handle,
+        name=_text(value, "name", prefix="guest.", max_chars=100),
+        bio=_text(value, "bio", prefix="guest.", required=False, max_chars=MAX_TEXT_CHARS),
+    )
+
+
+def _questions(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The questions' texts and the host's private notes on each ("" where none)."""
+    if value is None:
+        raise SessionFileError("questions: missing (one [[questions]] table per question)")
+    if not isinstance(value, list) or not value:
+        raise SessionFileError("questions: at least one [[questions]] table with a text")
+    if len(value) > MAX_QUESTIONS:
+        raise SessionFileError(f"questions: at most {MAX_QUESTIONS}")
+    texts, notes = [], []
+    for number, item in enumerate(value, start=1):
+        prefix = f"questions[{number}]."
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict):
+            raise SessionFileError(f"questions[{number}]: must be a table with a text")
+        _refuse_unknown(item, _QUESTION_FIELDS, prefix)
+        texts.append(_text(item, "text", prefix=prefix, max_chars=MAX_QUESTION_CHARS))
+        notes.append(_text(item, "notes", prefix=prefix, required=False, max_chars=MAX_TEXT_CHARS))
+    return tuple(texts), tuple(notes)
+
+
+def _rules(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(rule, str) for rule in value):
+        raise SessionFileError("rules: a list of strings, like [\"Be kind\", \"Stay on topic\"]")
+    # Counted before anything else is done with them: every participant's welcome carries the rules.
+    if len(value) > MAX_RULES:
+        raise SessionFileError(f"rules: at most {MAX_RULES}")
+    for number, rule in enumerate(value, start=1):
+        _refuse_surrogates(rule, f"rules[{number}]")
+        if len(rule.strip()) > MAX_QUESTION_CHARS:
+            raise SessionFileError(f"rules[{number}]: at most {MAX_QUESTION_CHARS} characters")
+    return tuple(rule.strip() for rule in value if rule.strip())
+
+
+def _refuse_surrogates(value: str, name: str) -> None:
+    if not is_unicode(value):
+        raise SessionFileError(f"{name}: not valid Unicode text (it holds a lone surrogate)")
+
+
+def _pacing(value: object) -> Pacing:
+    if not isinstance(value, dict):
+        raise SessionFileError("pacing: must be a table")
+    _refuse_unknown(value, _PACING_FIELDS, "pacing.")
+    defaults = Pacing()
+    auto_advance = value.get("auto_advance", defaults.auto_advance)
+    if not isinstance(auto_advance, bool):
+        raise SessionFileError("pacing.auto_advance: true or false")
+    question = parse_duration(value.get("question", defaults.question), "pacing.question")
+    if question < 1:
+        raise SessionFileError("pacing.question: at least 1 second")
+    return Pacing(
+        lobby=parse_duration(value.get("lobby", defaults.lobby), "pacing.lobby"),
+        question=question,
+        wrapup=parse_duration(value.get("wrapup", defaults.wrapup), "pacing.wrapup"),
+        auto_advance=auto_advance,
+        drop_slow_window=parse_duration(value.get("drop_slow_window", 0), "pacing.drop_slow_window"),
+        drop_slow_seconds=parse_duration(
+            value.get("drop_slow_seconds", defaults.drop_slow_seconds), "pacing.drop_slow_seconds"
+        ),
+    )
