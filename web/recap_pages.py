@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from host.core.settings import Settings
 from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.live.rendering import Renderer, Rendering
+from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.live.transcript_source import load_source
 from host.net.own_address import link_base
 from host.store.sqlite import PublishedRecap, Storage, StoredSession
@@ -36,13 +37,8 @@ from web.atom import ATOM_TYPE, FeedEntry, atom_feed
 
 STATIC = Path(__file__).parent / "static"
 FEED_ENTRIES = 50
-CHARTS_KEPT = 32
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
 CAPTION = "Answers per minute; the dashed lines mark each question’s drop."
-
-# The chart only changes when the log does: keyed by (database, session, head of the log).
-_charts: dict[tuple[str, int, int], str | None] = {}
-
 
 async def recap_page(request: Request) -> Response:
     """`/s/<slug>/recap`: the published recap as a page, or a 404 page saying there is none yet."""
@@ -118,15 +114,23 @@ async def _published(request: Request) -> tuple[StoredSession | None, PublishedR
 
 
 async def _chart(request: Request, stored: StoredSession) -> str | None:
+    """The answers-per-minute chart, built from the whole log like a transcript, so through the same cache:
+    built once per head (or freshness window), one build at a time, readers of one build sharing it."""
     storage: Storage = request.app.state.storage
-    key = (str(storage.path), stored.id, await storage.head(stored.id))
-    if key not in _charts:
+    settings: Settings = request.app.state.settings
+    cache: TranscriptCache = request.app.state.transcripts
+    key = TranscriptKey.of(settings, stored.id, stored.spec, await storage.head(stored.id), "chart", False)
+
+    async def build() -> bytes:
         source = await load_source(storage, stored)
         counted = await asyncio.to_thread(lambda: activity(build_transcript(source)))
-        while len(_charts) >= CHARTS_KEPT:
-            del _charts[next(iter(_charts))]
-        _charts[key] = answers_chart(counted) if counted is not None else None
-    return _charts[key]
+        return (answers_chart(counted) if counted is not None else "").encode("utf-8")
+
+    try:
+        chart = await cache.get(key, build)
+    except Busy:
+        return None  # the recap reads as well without its chart; the page must not wait in a queue for it
+    return chart.decode("utf-8") or None
 
 
 def _document(

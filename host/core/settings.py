@@ -84,6 +84,9 @@ class Settings:
     transcript_queue: int = 8
     """Transcript builds that may wait for their turn; beyond them a request gets 503 `busy`
     (env HASHTALK_TRANSCRIPT_QUEUE)."""
+    transcript_fresh_seconds: float = 5.0
+    """A built transcript this young is served even if the log has moved on: a live session's transcript costs
+    one build per this many seconds, whatever its readers and posts (env HASHTALK_TRANSCRIPT_FRESH_SECONDS)."""
     transcript_cache_bytes: int = 64 * 1024 * 1024
     """Built transcripts kept for the next readers, in bytes (env HASHTALK_TRANSCRIPT_CACHE_BYTES)."""
     render_seconds: float = 2.0
@@ -121,6 +124,7 @@ class Settings:
             "transcript_builds": ("HASHTALK_TRANSCRIPT_BUILDS", int),
             "transcript_queue": ("HASHTALK_TRANSCRIPT_QUEUE", int),
             "transcript_cache_bytes": ("HASHTALK_TRANSCRIPT_CACHE_BYTES", int),
+            "transcript_fresh_seconds": ("HASHTALK_TRANSCRIPT_FRESH_SECONDS", float),
             "render_seconds": ("HASHTALK_RENDER_SECONDS", float),
         }
         limits: dict[str, tuple[str, Callable[[str], object]]] = {

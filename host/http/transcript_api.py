@@ -12,13 +12,11 @@ when too many wait to be built, a request gets 503 `busy` with Retry-After.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from host.core.session import SessionSpec
 from host.core.settings import Settings
 from host.live.rooms import Rooms
 from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
@@ -56,9 +54,7 @@ async def session_transcript(request: Request) -> Response:
     if stored is None:
         return _error(404, "unknown_session", "There is no session with that slug.")
     settings: Settings = request.app.state.settings
-    key = TranscriptKey(
-        str(settings.db_path), stored.id, _fingerprint(stored.spec), await storage.head(stored.id), fmt, wants_hidden
-    )
+    key = TranscriptKey.of(settings, stored.id, stored.spec, await storage.head(stored.id), fmt, wants_hidden)
 
     async def build() -> bytes:
         source = await load_source(storage, stored)
@@ -96,11 +92,6 @@ def _body_response(body: bytes, media_type: str, headers: dict[str, str]) -> Res
     return StreamingResponse(
         pieces(), media_type=media_type, headers=headers | {"Content-Length": str(len(body))}
     )
-
-
-def _fingerprint(spec: SessionSpec) -> str:
-    # The transcript shows the session's definition too, which a moderator may change without a new event.
-    return json.dumps(spec.to_json(), sort_keys=True)
 
 
 async def _is_moderator(request: Request) -> bool:

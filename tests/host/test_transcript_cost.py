@@ -12,6 +12,7 @@ import pytest
 from host.app.server import start_server
 from host.live.transcript_cache import CacheStats
 from host.protocol.times import ManualClock
+from host.store.sqlite import Storage
 from tests.conftest import Harness, harness_settings
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import Chat, generate_chat
@@ -63,15 +64,19 @@ async def test_many_readers_build_a_transcript_once_and_a_live_post_is_acked_mea
     assert stats.builds == 1 and stats.shared + stats.hits == READERS
 
 
-async def test_a_new_event_makes_a_fresh_transcript(live: Harness) -> None:
-    """The kept transcript is per head: a post after the first read is in the next one."""
+async def test_a_new_event_makes_a_fresh_transcript_once_the_kept_one_is_not_fresh(live: Harness) -> None:
+    """Within the freshness window posts wait for the next build; after it, the next read has them, built once."""
+    fresh = live.server.server.config.app.state.settings.transcript_fresh_seconds
     async with httpx.AsyncClient(base_url=live.server.url) as http, live.participant("bo") as bo:
         before = await http.get("/api/sessions/chat/transcript.md")
         await bo.post("A1: a later thought", cid="later")
+        still = await http.get("/api/sessions/chat/transcript.md")
+        live.clock.advance(fresh)
         after = await http.get("/api/sessions/chat/transcript.md")
         kept = await http.get("/api/sessions/chat/transcript.md")
-    assert "a later thought" not in before.text and "a later thought" in after.text and kept.text == after.text
-    assert stats_of(live).builds == 2 and stats_of(live).hits == 1
+    assert "a later thought" not in before.text and still.text == before.text
+    assert "a later thought" in after.text and kept.text == after.text
+    assert stats_of(live).builds == 2 and stats_of(live).hits == 2
 
 
 async def test_over_the_queue_a_reader_is_told_to_come_back(queue_of_none: Harness, long_chat: Chat) -> None:
@@ -86,3 +91,16 @@ async def test_over_the_queue_a_reader_is_told_to_come_back(queue_of_none: Harne
         retried = await http.get(str(busy[0].url))
     assert retried.status_code == 200
     assert stats_of(queue_of_none).refused == len(busy)
+
+
+async def test_many_readers_of_a_recap_page_build_its_chart_once(harness: Harness, long_chat: Chat) -> None:
+    """A recap page's chart is built from the whole log through the same cache: twelve readers, one build."""
+    session_id = await store_chat(harness.db_path, long_chat)
+    async with Storage(harness.db_path) as storage:
+        version = await storage.add_recap(session_id, "# The recap\n\nWords.", "edited", "Ana", harness.clock.now())
+        assert await storage.publish_recap(session_id, version, "Ana", harness.clock.now()) is not None
+    async with httpx.AsyncClient(base_url=harness.server.url, timeout=60) as http:
+        pages = await asyncio.gather(*(http.get("/s/leadership/recap") for _ in range(READERS)))
+    assert [page.status_code for page in pages] == [200] * READERS
+    assert len({page.text for page in pages}) == 1 and "<svg" in pages[0].text
+    assert stats_of(harness).builds == 1
