@@ -5,6 +5,12 @@ Before that, a client could open hundreds of connections and never finish a
 request (slowloris): each held a descriptor for ever, and at the process's
 descriptor limit the server accepted nobody, `/healthz` included, while asyncio
 logged one traceback per refused accept (hundreds of megabytes a minute).
+
+Only a connection waiting for a request's headers counts against the cap: once
+its headers are in, it is serving a request or idling between two, which
+uvicorn's keep-alive timeout bounds. A browser behind a shared address opens
+several connections for a page's modules; counted for their whole keep-alive
+life, a few such browsers at once would have filled the cap.
 """
 
 from __future__ import annotations
@@ -78,6 +84,8 @@ class _GuardedHTTP(H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._address: str | None = None
+        self._counted = False
+        """True while this connection waits for a request's headers and so holds a place in the count."""
         self._header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -87,6 +95,7 @@ class _GuardedHTTP(H11Protocol):
             transport.abort()
             return
         self._address = address
+        self._counted = True
         super().connection_made(transport)
         self._start_header_deadline()
 
@@ -98,8 +107,14 @@ class _GuardedHTTP(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        # A keep-alive connection's next request gets the same deadline for its headers as the first.
+        # A keep-alive connection's next request waits for its headers like the first: counted, with a deadline.
         if self.conn.their_state is h11.IDLE and self._header_deadline is None:
+            if not self._counted:
+                assert self._address is not None
+                if not self.handshakes.take(self._address):
+                    self.transport.abort()
+                    return
+                self._counted = True
             self._start_header_deadline()
         super().data_received(data)
 
@@ -107,6 +122,7 @@ class _GuardedHTTP(H11Protocol):
         super().handle_events()
         if self.conn.their_state is not h11.IDLE:
             self._stop_header_deadline()
+            self._give_back()
 
     def handle_websocket_upgrade(self, event: h11.Request) -> None:
         # From here the websocket gate counts it; this protocol hears nothing more of the connection.
@@ -127,9 +143,9 @@ class _GuardedHTTP(H11Protocol):
         self.transport.abort()
 
     def _give_back(self) -> None:
-        if self._address is not None:
+        if self._counted and self._address is not None:
             self.handshakes.give_back(self._address)
-            self._address = None
+            self._counted = False
 
 
 def _listed(address: str, entries: tuple[str, ...]) -> bool:

@@ -156,3 +156,21 @@ async def test_a_trusted_proxy_is_not_capped(db_path: Path, clock: ManualClock) 
         assert all([await still_open(reader, writer) for reader, writer in held])
         for _, writer in held:
             writer.close()
+
+
+async def test_connections_idle_between_requests_leave_room_for_more(db_path: Path, clock: ManualClock) -> None:
+    """Only a connection waiting for headers counts: browsers keeping connections alive behind one address fit."""
+    async with serving(db_path, clock, max_per_address=50, max_http_per_address=5, header_timeout=60.0) as server:
+        kept = []
+        for _ in range(8):  # more than the cap, each idle after its answer, as a page's module loads leave them
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            await writer.drain()
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), WAIT)
+            assert head.startswith(b"HTTP/1.1 200")
+            kept.append((reader, writer))
+        waiting = await open_partial(server.port)
+        assert await still_open(*waiting)
+        assert await healthz(server.port) == 200
+        for _, writer in [*kept, waiting]:
+            writer.close()
