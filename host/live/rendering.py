@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import multiprocessing
 import signal
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,14 @@ WORKERS = 2
 """Worker processes; one per core of a small server, and a second keeps a slow render from holding up the rest."""
 KEPT_CHARACTERS = 32 * 1024 * 1024
 """Characters of HTML kept, the least recently used dropped first: a recap renders to about 20 KiB, so over a thousand."""
+TIMED_OUT_KEPT_SECONDS = 60.0
+"""How long a rendering that passed the bound stands before the text is tried again.
+
+Kept that long, a stored costly version read a thousand times costs one
+render a minute, not a thousand; kept for good, a text that passed the bound
+once only because the machine was busy would stay refused (or shown as plain
+text) until a restart.
+"""
 START_SECONDS = 60.0
 """How long a new worker may take to start (importing the renderer), on a busy machine."""
 
@@ -51,8 +60,9 @@ class Rendering:
 class Renderer:
     """Renders Markdown and diffs versions in worker processes, each job within `seconds`."""
 
-    def __init__(self, seconds: float, workers: int = WORKERS) -> None:
+    def __init__(self, seconds: float, workers: int = WORKERS, timed_out_kept: float = TIMED_OUT_KEPT_SECONDS) -> None:
         self.seconds = seconds
+        self._timed_out_kept = timed_out_kept
         self.renders_started = 0
         """How many renderings went to a worker (the rest were kept ones)."""
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -61,13 +71,15 @@ class Renderer:
         self._workers = workers
         self._kept: OrderedDict[bytes, Rendering] = OrderedDict()
         self._kept_characters = 0
+        self._retry_at: dict[bytes, float] = {}
+        """For kept renderings that passed the bound: when to try the text again (monotonic seconds)."""
         self._pending: dict[bytes, asyncio.Future[Rendering]] = {}
         self._jobs: set[asyncio.Future[Any]] = set()
 
     async def rendering(self, markdown: str) -> Rendering:
         """The kept rendering of this text, or a new one (`in_time` False when it passed the bound)."""
         key = hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=20).digest()
-        if (kept := self._kept.get(key)) is not None:
+        if (kept := self._kept.get(key)) is not None and not self._due_again(key):
             self._kept.move_to_end(key)
             return kept
         if (pending := self._pending.get(key)) is None:
@@ -123,15 +135,28 @@ class Renderer:
         job.add_done_callback(give_back)
         return await asyncio.shield(job)
 
+    def _due_again(self, key: bytes) -> bool:
+        """Whether a kept rendering that passed the bound has stood long enough: it is then dropped."""
+        retry_at = self._retry_at.get(key)
+        if retry_at is None or time.monotonic() < retry_at:
+            return False
+        self._forget(key)
+        return True
+
     def _keep(self, key: bytes, rendering: Rendering) -> None:
         # Bounded by size, not count: a writer's previews must not fill the memory with large texts.
         if key in self._kept:
             return
         self._kept[key] = rendering
         self._kept_characters += len(rendering.html)
+        if not rendering.in_time:
+            self._retry_at[key] = time.monotonic() + self._timed_out_kept
         while self._kept_characters > KEPT_CHARACTERS and len(self._kept) > 1:
-            _, dropped = self._kept.popitem(last=False)
-            self._kept_characters -= len(dropped.html)
+            self._forget(next(iter(self._kept)))
+
+    def _forget(self, key: bytes) -> None:
+        self._kept_characters -= len(self._kept.pop(key).html)
+        self._retry_at.pop(key, None)
 
 
 class _Worker:

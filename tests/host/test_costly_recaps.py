@@ -250,3 +250,18 @@ async def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_cap(bounded: H
         status, answer = await raw_request(bounded.server.url, head, chunks)
         assert (status, answer["code"]) == (413, "too_large"), (path, answer)
     assert len(await versions(writer)) == 1
+
+
+async def test_a_rendering_that_passed_the_bound_is_tried_again_after_a_while() -> None:
+    """A text that passed the bound (perhaps only because the machine was busy) is rendered again later, not refused for good."""
+    renderer = Renderer(0.2, workers=1, timed_out_kept=0.0)
+    try:
+        costly = "![" * 250000
+        first = await renderer.rendering(costly)
+        again = await renderer.rendering(costly)
+        plain = await renderer.rendering("# Fine\n\nText.")
+        kept = await renderer.rendering("# Fine\n\nText.")
+    finally:
+        await renderer.close()
+    assert not first.in_time and not again.in_time and plain.in_time and kept is plain
+    assert renderer.renders_started == 3
