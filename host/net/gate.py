@@ -54,8 +54,8 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
-    origin = origin.rstrip("/").lower()
-    if origin in (allowed.lower() for allowed in settings.allowed_origins):
+    origin = _origin_of(origin.rstrip("/"))
+    if origin in (_origin_of(allowed) for allowed in settings.allowed_origins):
         return True
     if settings.public_url and origin == _origin_of(settings.public_url):
         return True
@@ -65,12 +65,22 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     # Own origin: an allowed name, at the same authority the (already checked) Host names.
     name = host_name(authority)
     own = websocket.headers.get("host", "").lower()
-    return name is not None and name in allowed_host_names(settings, websocket.scope) and authority == own
+    return (
+        name is not None
+        and name in allowed_host_names(settings, websocket.scope)
+        and _without_default_port(scheme, authority) == _without_default_port(scheme, own)
+    )
 
 
 def _origin_of(url: str) -> str:
     parts = urlsplit(url.lower())
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{_without_default_port(parts.scheme, parts.netloc)}"
+
+
+def _without_default_port(scheme: str, authority: str) -> str:
+    """A browser's Origin leaves out its scheme's default port; a configured URL or a proxy's Host may say it."""
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    return authority.removesuffix(default) if default else authority
 
 
 def client_address(websocket: WebSocket) -> str:

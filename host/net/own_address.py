@@ -20,7 +20,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from host.core.settings import DEFAULT_PUBLIC_URL, Settings
 
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
-"""Always answered when no names are configured: a browser on this machine reaches the server by them."""
+"""Always answered, besides any configured names: a browser, the console or a proxy on this machine reaches the
+server by them, and no foreign page can make a browser send them (DNS rebinding needs a name of its own)."""
 
 
 def link_base(connection: HTTPConnection) -> str:
@@ -43,13 +44,10 @@ def listening_url(scope: Scope) -> str:
 
 
 def allowed_host_names(settings: Settings, scope: Scope) -> frozenset[str]:
-    """`HASHTALK_HOSTS`, or the public URL's host, the local names and the address the request arrived at."""
-    if settings.hosts:
-        names = {name.lower() for name in settings.hosts}
-    else:
-        names = set(LOCAL_NAMES)
-        if scope.get("server"):
-            names.add(str(scope["server"][0]).lower())
+    """The local names, the address the request arrived at, the public URL's host and `HASHTALK_HOSTS`."""
+    names = set(LOCAL_NAMES) | {name.lower() for name in settings.hosts}
+    if scope.get("server"):
+        names.add(str(scope["server"][0]).lower())
     if settings.public_url and (public := urlsplit(settings.public_url).hostname):
         names.add(public.lower())
     return frozenset(names)

@@ -54,8 +54,8 @@ async def test_a_foreign_host_gets_no_page_and_no_websocket(harness: Harness) ->
         assert json.loads(await asyncio.wait_for(ws.recv(), WAIT))["type"] == "welcome"
 
 
-async def test_configured_host_names_replace_the_local_ones(db_path: Path, clock: ManualClock) -> None:
-    """With HASHTALK_HOSTS set, only those names and the public URL's are answered."""
+async def test_configured_host_names_are_answered_beside_the_local_ones(db_path: Path, clock: ManualClock) -> None:
+    """With HASHTALK_HOSTS set, those names, the public URL's and the local ones (a proxy or console on the box) work."""
     settings = harness_settings(db_path, clock, hosts=("chat.internal",), public_url=PUBLIC_URL)
     server = await start_server(settings)
     try:
@@ -66,7 +66,24 @@ async def test_configured_host_names_replace_the_local_ones(db_path: Path, clock
             }
     finally:
         await server.stop()
-    assert answers == {"chat.internal": 200, "chat.example.org": 200, "localhost": 400, "rebound.example": 400}
+    assert answers == {"chat.internal": 200, "chat.example.org": 200, "localhost": 200, "rebound.example": 400}
+
+
+async def test_a_public_url_naming_its_default_port_still_matches_the_browsers_origin(
+    db_path: Path, clock: ManualClock
+) -> None:
+    """HASHTALK_URL=https://chat.example.org:443 accepts the page's Origin https://chat.example.org (no port),
+    through a proxy that sends its own Host."""
+    await add_session(db_path, make_spec())
+    server = await start_server(harness_settings(db_path, clock, public_url="https://chat.example.org:443"))
+    try:
+        async with connect(
+            f"ws://127.0.0.1:{server.port}/ws/chat", origin="https://chat.example.org"  # type: ignore[arg-type]
+        ) as ws:
+            await ws.send(json.dumps({"type": "hello", "role": "viewer"}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), WAIT))["type"] == "welcome"
+    finally:
+        await server.stop()
 
 
 async def test_every_link_the_server_builds_starts_with_the_public_url(public: Harness) -> None:
