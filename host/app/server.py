@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import uvicorn
 
@@ -136,6 +136,8 @@ async def start_server(
         listener.close()
         raise
     log_accept_failures_quietly(asyncio.get_running_loop())
+    shown_host = f"[{host}]" if ":" in host else host
+    settings = replace(settings, listening_url=f"http://{shown_host}:{bound_port}")
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
     task = asyncio.create_task(_serve_holding(server, listener, lock))
     ready = asyncio.ensure_future(server.ready.wait())

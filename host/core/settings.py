@@ -97,6 +97,9 @@ class Settings:
     HASHTALK_RATE_REPORTS, HASHTALK_REPORTS_PER_ADDRESS, HASHTALK_JOINS_PER_ADDRESS)."""
     clock: Clock = field(default_factory=SystemClock)
     """Injected by tests; not configurable from the environment."""
+    listening_url: str | None = None
+    """Where a running server listens (`http://HOST:PORT`), set by the server once its socket is bound; not
+    configurable: links use it when HASHTALK_URL is not set."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -149,8 +152,8 @@ class Settings:
 
     @property
     def printed_url(self) -> str:
-        """Where links point when no server is running to say where it listens (the command line, recaps)."""
-        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+        """Where links point (recaps, commands): HASHTALK_URL, else where the running server listens, else the default."""
+        return (self.public_url or self.listening_url or DEFAULT_PUBLIC_URL).rstrip("/")
 
 
 

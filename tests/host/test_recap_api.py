@@ -188,6 +188,6 @@ async def test_quotes_follow_each_persons_choice(harness: Harness) -> None:
     assert all("leave me out" not in post["body"] for post in q1["posts"])
     anonymous = q1["posts"][-1]
     assert anonymous["body"] == "Communities are *trust* at scale [x](javascript:1)"
-    assert anonymous["markdown"].startswith(f"[A participant](<http://127.0.0.1:8000/s/chat#m{anonymous['seq']}>):\n\n> ")
+    assert anonymous["markdown"].startswith(f"[A participant](<{harness.server.url}/s/chat#m{anonymous['seq']}>):\n\n> ")
     assert "\\*trust\\*" in anonymous["markdown"] and "\\[x\\]" in anonymous["markdown"]
     assert [post["reply"] for post in q1["posts"]] == [False, False, False, True, False]
