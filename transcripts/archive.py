@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from transcripts.model import LogEvent, Person, SessionInfo, handle_key, iso
+from host.protocol.times import iso
+from transcripts.model import LogEvent, Person, SessionInfo, folded_handle
 from transcripts.text import answer_tag, question_tag
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -182,10 +183,10 @@ def _log(
         number = question_tag(tweet.text)
         if number is not None and 1 <= number <= count and number not in drops:
             drops[number] = tweet
-    hosts = {handle_key(tweet.author) for tweet in drops.values()}
+    hosts = {folded_handle(tweet.author) for tweet in drops.values()}
     drop_lines = {tweet.line for tweet in drops.values()}
     opened = _opened_at(tweets, drops, count, hosts)
-    guest = handle_key(session.guest.handle)
+    guest = folded_handle(session.guest.handle)
 
     # Questions drop before any tweet sent at the same moment.
     timeline: list[tuple[float, int, int, Any]] = [(at, 0, number, None) for number, at in opened.items()]
@@ -205,7 +206,7 @@ def _log(
             events.append(LogEvent(len(events) + 1, "question", at, question_data))
             events.append(LogEvent(len(events) + 1, "state", at, state_data))
             continue
-        key = handle_key(tweet.author)
+        key = folded_handle(tweet.author)
         role = "guest" if key == guest else "moderator" if key in hosts else "participant"
         parent = seq_of.get(tweet.reply_to) if tweet.reply_to else None
         tagged = answer_tag(tweet.text)

@@ -12,8 +12,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from host.protocol.times import iso
 from transcripts.markdown_text import escape
-from transcripts.model import iso, long_date
+from transcripts.model import long_date
 from transcripts.transcript import Post, Transcript, walk
 
 FORMATS = ("json", "md", "csv")

@@ -1,6 +1,7 @@
 """What the transcript and the recap are made from: a session, its log and its people.
 
-These are this package's own inputs, so it depends on nothing of the server's:
+These are this package's own inputs, so it depends on nothing of the server's
+but its protocol vocabulary (times on the wire, host/protocol/times.py):
 the host reads its storage into them (`host/live/transcript_source.py`), and the
 archive import builds them from a CSV file.
 """
@@ -13,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-QUOTE_CHOICES = ("handle", "anonymous", "none")
 
 
 @dataclass(frozen=True)
@@ -67,29 +66,17 @@ class Source:
     events: tuple[LogEvent, ...]
     people: tuple[Person, ...] = ()
     seen_before: frozenset[str] = field(default_factory=frozenset)
-    """Handle keys (`handle_key`) of people who joined earlier sessions with the same hashtag."""
+    """Folded handles (`folded_handle`) of people who joined earlier sessions with the same hashtag."""
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def handle_key(handle: str) -> str:
-    """The form two handles are compared in: NFKC, then case folding (as the server does)."""
+def folded_handle(handle: str) -> str:
+    """A handle as a transcript groups it: NFKC, then case folding.
+
+    Not the server's handle key (host/core/handles.py), which also folds look-alike
+    letters: a transcript is read from the log, whose handles that key already kept apart.
+    """
     return unicodedata.normalize("NFKC", handle).casefold()
-
-
-def iso(ts: float | None) -> str | None:
-    """POSIX seconds as the wire's ISO 8601 UTC string with milliseconds."""
-    if ts is None:
-        return None
-    moment = datetime.fromtimestamp(ts, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_iso(text: str) -> float:
-    """An ISO 8601 string with an offset as POSIX seconds; raises ValueError otherwise."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone offset")
-    return moment.timestamp()
 
 
 def long_date(ts: float) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transcripts.markdown_text import blockquote, link
-from transcripts.model import Source, handle_key
+from transcripts.model import Source, folded_handle
 from transcripts.recap import post_url
 from transcripts.stats import quote_choices
 from transcripts.text import quote_span
@@ -64,7 +64,7 @@ def quotable_posts(source: Source, base_url: str) -> Quotes:
         for post in sorted(section.posts(), key=lambda post: post.seq):
             if post.role == "moderator":
                 continue
-            choice = "handle" if post.role == "guest" else choices.get(handle_key(post.author), "handle")
+            choice = "handle" if post.role == "guest" else choices.get(folded_handle(post.author), "handle")
             if choice == "none":
                 left_out += 1
                 continue

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from transcripts import stats
 from transcripts.markdown_text import blockquote, escape, link
-from transcripts.model import SessionInfo, Source, handle_key, long_date
+from transcripts.model import SessionInfo, Source, folded_handle, long_date
 from transcripts.selection import GuestAnswer, QuestionRecap, Quote, Selector
 from transcripts.stats import Activity, Figures
 from transcripts.summarize import Vectorizer
@@ -250,7 +250,7 @@ class _Writer:
         url = post_url(self.base_url, self.session.slug, post.seq)
         if post.role == "guest":
             who = link(self.first_name, url)
-        elif self.choices.get(handle_key(post.author), "handle") == "anonymous":
+        elif self.choices.get(folded_handle(post.author), "handle") == "anonymous":
             who = link("a participant", url)
         else:
             who = link(f"@{post.author}", url)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transcripts import summarize
-from transcripts.model import SessionInfo, handle_key
+from transcripts.model import SessionInfo, folded_handle
 from transcripts.summarize import Ranked, Vector, Vectorizer
 from transcripts.text import clean_answer, list_spans, quote_span, sentence_spans, split_list, tokens, words
 from transcripts.transcript import Post, Section
@@ -135,10 +135,10 @@ class Selector:
         plain = [c for c in candidates if not c.listed]
         shown = self._sentence_keys(guest.text) if guest else []
         quotes = self._quotes(plain, focus, guest_vector, budget - (guest.words if guest else 0), shown)
-        quoted = {handle_key(quote.author) for quote in quotes}
+        quoted = {folded_handle(quote.author) for quote in quotes}
         spent = (guest.words if guest else 0) + sum(words(quote.text) for quote in quotes)
         takeaways = self._takeaways(
-            [c for c in listed if handle_key(c.post.author) not in quoted], focus, guest_vector, budget - spent, shown
+            [c for c in listed if folded_handle(c.post.author) not in quoted], focus, guest_vector, budget - spent, shown
         )
         top = {post.seq for post in section.answers if post.role != "moderator"}
         return QuestionRecap(
@@ -343,7 +343,7 @@ class Selector:
         def allowed(item: Ranked, chosen: list[Ranked]) -> bool:
             candidate = candidates[item.index]
             if by_author and any(
-                handle_key(candidates[other.index].post.author) == handle_key(candidate.post.author)
+                folded_handle(candidates[other.index].post.author) == folded_handle(candidate.post.author)
                 for other in chosen
             ):
                 return False
@@ -381,7 +381,7 @@ class Selector:
         return Quote(post.seq, post.author, credit, post.body[start:end], post.likes)
 
     def _choice(self, post: Post) -> str:
-        return self._choices.get(handle_key(post.author), "handle")
+        return self._choices.get(folded_handle(post.author), "handle")
 
     def _vector(self, text: str) -> Vector:
         return self._vectorizer.vector(tokens(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from transcripts.model import Person, Source, handle_key
+from transcripts.model import Person, Source, folded_handle
 from transcripts.transcript import Post, Transcript, walk
 
 
@@ -57,14 +57,14 @@ def count(source: Source, transcript: Transcript) -> Figures:
             else:
                 replies += 1
             if post.role == "participant":
-                posters[handle_key(post.author)] = None
-            quotable = post.role == "guest" or choices.get(handle_key(post.author), "handle") != "none"
+                posters[folded_handle(post.author)] = None
+            quotable = post.role == "guest" or choices.get(folded_handle(post.author), "handle") != "none"
             if is_answer and quotable and post.likes > (most_liked.likes if most_liked else 0):
                 most_liked = post
     for post in walk(transcript.lobby):
         likes += post.likes
     returning = sum(1 for key in posters if key in source.seen_before)
-    everyone = [*(handle_key(person.handle) for person in source.people), *posters]
+    everyone = [*(folded_handle(person.handle) for person in source.people), *posters]
     joined = len([key for key in dict.fromkeys(everyone) if key not in transcript.banned])
     return Figures(
         joined=joined,
@@ -101,5 +101,5 @@ def activity(transcript: Transcript) -> Activity | None:
 
 def quote_choices(people: tuple[Person, ...]) -> dict[str, str]:
     """Each person's choice of how the recap may quote them, by handle key."""
-    return {handle_key(person.handle): person.quote for person in people}
+    return {folded_handle(person.handle): person.quote for person in people}
 

@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from transcripts.model import LogEvent, SessionInfo, Source, handle_key, parse_iso
+from host.protocol.times import parse_iso
+from transcripts.model import LogEvent, SessionInfo, Source, folded_handle
 
 MAX_DEPTH = 6
 """Replies nest at most this deep; deeper ones join their parent's level, so no reader recurses without bound."""
@@ -137,7 +138,7 @@ def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcr
                 draft.hidden = kind == "hide"
         elif kind in ("ban", "unban"):
             if isinstance(handle := data.get("handle"), str):
-                banned[handle_key(handle)] = kind == "ban"
+                banned[folded_handle(handle)] = kind == "ban"
         elif kind == "refile":
             draft = _target(drafts, data)
             if draft is not None and isinstance(data.get("question"), int):
@@ -146,9 +147,9 @@ def build_transcript(source: Source, *, include_hidden: bool = False) -> Transcr
             draft = _target(drafts, data)
             if draft is not None and data.get("emoji") == LIKE and isinstance(data.get("by"), str):
                 if data.get("on"):
-                    draft.likers[handle_key(data["by"])] = None
+                    draft.likers[folded_handle(data["by"])] = None
                 else:
-                    draft.likers.pop(handle_key(data["by"]), None)
+                    draft.likers.pop(folded_handle(data["by"]), None)
         elif kind == "question":
             number = data.get("number")
             if isinstance(number, int) and number not in opened:
@@ -174,7 +175,7 @@ def _assemble(
     include_hidden: bool,
 ) -> Transcript:
     def banned_author(draft: _Draft) -> bool:
-        return handle_key(draft.author) in banned
+        return folded_handle(draft.author) in banned
 
     kept = [
         draft

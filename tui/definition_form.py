@@ -1,4 +1,7 @@
-"""A session definition to and from what the form's fields hold: questions as lines, notes indented under them."""
+"""A session definition to and from what the form's fields hold: questions as lines, notes indented under them.
+
+The definition is the protocol's one shape (host/protocol/definition.py), the one the API takes.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.durations import format_duration, parse_duration
+from host.protocol.definition import DEFAULT_LOBBY_SECONDS, DEFAULT_QUESTION_SECONDS, DEFAULT_WRAPUP_SECONDS
+from host.protocol.durations import format_duration, parse_duration
+from host.protocol.limits import MAX_SLUG_CHARS
 
 
 def questions_to_text(questions: list[Any]) -> str:
@@ -55,7 +60,10 @@ def blank_definition(now: float) -> dict[str, Any]:
         "slug": "", "title": "", "hashtag": "#", "starts_at": start.isoformat().replace("+00:00", "Z"),
         "format": "", "rules": ["Be kind", "Stay on topic"],
         "guest": {"handle": "", "name": "", "bio": ""},
-        "pacing": {"lobby": 600, "question": 360, "wrapup": 300, "auto_advance": True},
+        "pacing": {
+            "lobby": DEFAULT_LOBBY_SECONDS, "question": DEFAULT_QUESTION_SECONDS, "wrapup": DEFAULT_WRAPUP_SECONDS,
+            "auto_advance": True,
+        },
         "questions": [],
     }
 
@@ -66,4 +74,4 @@ def next_in_series(definition: dict[str, Any]) -> dict[str, Any]:
     match = re.fullmatch(r"(.*?)-?(\d+)", slug)
     next_slug = f"{match.group(1)}-{int(match.group(2)) + 1}" if match and match.group(1) else f"{slug}-2"
     starts = datetime.fromisoformat(definition["starts_at"]) + timedelta(days=7)
-    return definition | {"slug": next_slug[:64], "starts_at": starts.isoformat().replace("+00:00", "Z")}
+    return definition | {"slug": next_slug[:MAX_SLUG_CHARS], "starts_at": starts.isoformat().replace("+00:00", "Z")}

@@ -9,13 +9,14 @@ ignored, which is what makes a resume after a reconnect safe to replay.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
+
+from host.protocol.times import parse_iso
 
 
 def parse_time(text: str | None) -> float | None:
     """An ISO 8601 time from the wire as POSIX seconds."""
-    return datetime.fromisoformat(text).timestamp() if text else None
+    return parse_iso(text) if text else None
 
 
 @dataclass

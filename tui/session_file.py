@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from host.protocol.definition import DefinitionTextError, definition_from_toml
 
 
 def read_session_file(path: Path) -> dict[str, Any]:
@@ -17,19 +17,6 @@ def read_session_file(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML: {error}") from None
-    converted: dict[str, Any] = _json_ready(data)
-    return converted
-
-
-def _json_ready(value: Any) -> Any:
-    # TOML has dates and times; JSON has strings. A naive time stays naive, so the server can refuse it clearly.
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_ready(item) for item in value]
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    return value
+        return definition_from_toml(text)
+    except DefinitionTextError as error:
+        raise ValueError(f"{path}: {error}") from None

@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from host.core.invisible import is_invisible, without_invisible
+from host.protocol.limits import MAX_HANDLE_CHARS
 
-MAX_HANDLE_CHARS = 24
 MAX_MARKS_PER_LETTER = 2
 RESERVED = ("host", "moderator", "mod", "admin", "system", "hashtalk")
 _PUNCTUATION_ALLOWED = frozenset("_-.")

@@ -15,6 +15,14 @@ from typing import Any
 
 from host.core.engine import Change, LiveState
 from host.core.handles import handle_key, handle_keys, handle_problem
+from host.protocol.limits import (
+    MAX_ANNOUNCEMENT_CHARS,
+    MAX_FILTERS,
+    MAX_MUTE_SECONDS,
+    MAX_PATTERN_CHARS,
+    MAX_REASON_CHARS,
+    MAX_SLOW_SECONDS,
+)
 from host.protocol.refusal import Refused
 from host.protocol.times import iso, parse_iso
 
@@ -27,12 +35,6 @@ MODERATION_ACTIONS = frozenset({
     "filter_remove", "approve", "reject", "dismiss", "feature", "announce", "refile",
 })
 FILTER_ACTIONS = ("hold", "hide", "reject")
-MAX_REASON_CHARS = 280
-MAX_ANNOUNCEMENT_CHARS = 500
-MAX_PATTERN_CHARS = 100
-MAX_FILTERS = 200
-MAX_MUTE_SECONDS = 7 * 86400
-MAX_SLOW_SECONDS = 3600
 
 
 @dataclass(frozen=True)

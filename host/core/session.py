@@ -9,6 +9,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from host.protocol.definition import (
+    DEFAULT_DROP_SLOW_SECONDS,
+    DEFAULT_LOBBY_SECONDS,
+    DEFAULT_QUESTION_SECONDS,
+    DEFAULT_WRAPUP_SECONDS,
+)
+
 
 @dataclass(frozen=True)
 class Guest:
@@ -23,17 +30,17 @@ class Guest:
 class Pacing:
     """How the scheduler moves the session along; all durations in seconds."""
 
-    lobby: float = 600.0
+    lobby: float = DEFAULT_LOBBY_SECONDS
     """The lobby opens this long before `starts_at`."""
-    question: float = 360.0
+    question: float = DEFAULT_QUESTION_SECONDS
     """How long each question is current before the next one drops."""
-    wrapup: float = 300.0
+    wrapup: float = DEFAULT_WRAPUP_SECONDS
     """How long the wrap-up lasts after the last question before the session ends."""
     auto_advance: bool = True
     """Drop the next question on the clock; when off, only the moderator's `next` does."""
     drop_slow_window: float = 0.0
     """For this long after each question drops, slow mode is on (0: never): the burst is where floods happen."""
-    drop_slow_seconds: float = 10.0
+    drop_slow_seconds: float = DEFAULT_DROP_SLOW_SECONDS
     """The pause between a participant's posts during that window."""
 
 

@@ -1,33 +1,45 @@
-"""Reading a session definition from TOML (or the same shape as JSON over the API).
+"""Checking a session definition, from a TOML file or the same shape as JSON over the API.
 
-Every refusal names the field it is about, so a host can fix the file without
-guessing; TOML syntax errors keep the line and column tomllib reports.
+The shape itself (`Definition`), the limits and the duration grammar are the
+protocol's (host/protocol/definition.py, limits.py, durations.py), so the
+console writes what this reads. Every refusal names the field it is about, so
+a host can fix the file without guessing; TOML syntax errors keep the line and
+column tomllib reports.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import datetime
 from typing import Any
 
 from host.core.handles import handle_problem
 from host.core.session import Guest, Pacing, SessionSpec
+from host.protocol.definition import (
+    DEFINITION_FIELDS,
+    GUEST_FIELDS,
+    PACING_FIELDS,
+    QUESTION_FIELDS,
+    Definition,
+    DefinitionTextError,
+    definition_from_toml,
+)
+from host.protocol.durations import DurationError, DurationTooLong, duration_seconds
+from host.protocol.limits import (
+    MAX_GUEST_NAME_CHARS,
+    MAX_HASHTAG_CHARS,
+    MAX_PACING_SECONDS,
+    MAX_QUESTION_CHARS,
+    MAX_QUESTIONS,
+    MAX_RULES,
+    MAX_SLUG_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+)
 from host.protocol.plain_text import is_unicode, shown_unicode
 from host.protocol.times import iso
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-MAX_QUESTIONS = 50
-MAX_QUESTION_CHARS = 500
-MAX_TEXT_CHARS = 2000
-MAX_RULES = 20
-"""Ground rules a session may list; each is at most MAX_QUESTION_CHARS characters, like a question."""
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-
-_TOP_FIELDS = {"slug", "title", "hashtag", "starts_at", "format", "rules", "guest", "pacing", "questions"}
-_GUEST_FIELDS = {"handle", "name", "bio"}
-_PACING_FIELDS = {"lobby", "question", "wrapup", "auto_advance", "drop_slow_window", "drop_slow_seconds"}
-_QUESTION_FIELDS = {"text", "notes"}
+SLUG_PATTERN = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG_CHARS - 2}}}[a-z0-9])?$")
 
 
 class SessionFileError(ValueError):
@@ -37,9 +49,9 @@ class SessionFileError(ValueError):
 def load_session_file(text: str) -> SessionSpec:
     """Parse a TOML session file; raises SessionFileError naming what is wrong."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SessionFileError(f"not valid TOML: {error}") from None
+        data = definition_from_toml(text)
+    except DefinitionTextError as error:
+        raise SessionFileError(str(error)) from None
     return session_from_data(data)
 
 
@@ -47,19 +59,19 @@ def session_from_data(data: Any) -> SessionSpec:
     """Build a spec from parsed TOML or JSON; raises SessionFileError."""
     if not isinstance(data, dict):
         raise SessionFileError("a session must be a table of fields")
-    _refuse_unknown(data, _TOP_FIELDS, "")
-    slug = _text(data, "slug", max_chars=64)
+    _refuse_unknown(data, DEFINITION_FIELDS, "")
+    slug = _text(data, "slug", max_chars=MAX_SLUG_CHARS)
     if not SLUG_PATTERN.match(slug):
         raise SessionFileError(
             "slug: use lower-case letters, digits and inner hyphens (at most 64), like “leadership-2026”"
         )
-    hashtag = _text(data, "hashtag", max_chars=64)
+    hashtag = _text(data, "hashtag", max_chars=MAX_HASHTAG_CHARS)
     if not re.fullmatch(r"#\w+", hashtag):
         raise SessionFileError("hashtag: a # followed by letters, digits or underscores, like “#TwitterSmarter”")
     questions, notes = _questions(data.get("questions"))
     return SessionSpec(
         slug=slug,
-        title=_text(data, "title", max_chars=200),
+        title=_text(data, "title", max_chars=MAX_TITLE_CHARS),
         hashtag=hashtag,
         starts_at=_moment(data, "starts_at"),
         guest=_guest(data.get("guest")),
@@ -71,17 +83,21 @@ def session_from_data(data: Any) -> SessionSpec:
     )
 
 
-def session_to_data(spec: SessionSpec) -> dict[str, Any]:
+def session_to_data(spec: SessionSpec) -> Definition:
     """A spec in the session file's shape, as JSON: `session_from_data` reads it back unchanged.
 
     The console edits and clones sessions through this shape.
     """
     pacing = spec.pacing
+    questions: list[Any] = [
+        {"text": text, **({"notes": spec.note(number)} if spec.note(number) else {})}
+        for number, text in enumerate(spec.questions, start=1)
+    ]
     return {
         "slug": spec.slug,
         "title": spec.title,
         "hashtag": spec.hashtag,
-        "starts_at": iso(spec.starts_at),
+        "starts_at": iso(spec.starts_at) or "",
         "format": spec.format,
         "rules": list(spec.rules),
         "guest": {"handle": spec.guest.handle, "name": spec.guest.name, "bio": spec.guest.bio},
@@ -93,30 +109,25 @@ def session_to_data(spec: SessionSpec) -> dict[str, Any]:
             "drop_slow_window": pacing.drop_slow_window,
             "drop_slow_seconds": pacing.drop_slow_seconds,
         },
-        "questions": [
-            {"text": text, **({"notes": spec.note(number)} if spec.note(number) else {})}
-            for number, text in enumerate(spec.questions, start=1)
-        ],
+        "questions": questions,
     }
 
 
-def parse_duration(value: object, name: str) -> float:
-    """“10m”, “45s”, “1h30m” or a number of seconds, as seconds."""
-    if isinstance(value, bool):
-        raise SessionFileError(f"{name}: a duration like “6m”, “45s” or “1h30m”")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    elif isinstance(value, str) and value and (match := _DURATION.match(value.strip())):
-        hours, minutes, secs = (int(part or 0) for part in match.groups())
-        seconds = float(hours * 3600 + minutes * 60 + secs)
-    else:
-        raise SessionFileError(f"{name}: a duration like “6m”, “45s” or “1h30m”")
-    if not 0 <= seconds <= 86400:
+def pacing_duration(value: object, name: str) -> float:
+    """A pacing field's duration (“10m”, “45s”, “1h30m”, “2d”, or a number of seconds) as seconds, at most a day."""
+    try:
+        seconds = duration_seconds(value)
+    except DurationTooLong as error:
+        raise SessionFileError(f"{name}: {error}") from None
+    except DurationError:
+        # The file's own sentence, which quotes nothing: the text may hold what a terminal or JSON cannot show.
+        raise SessionFileError(f"{name}: a duration like “6m”, “45s” or “1h30m”") from None
+    if not 0 <= seconds <= MAX_PACING_SECONDS:
         raise SessionFileError(f"{name}: between 0 seconds and 24 hours")
     return seconds
 
 
-def _refuse_unknown(table: dict[str, Any], known: set[str], prefix: str) -> None:
+def _refuse_unknown(table: dict[str, Any], known: frozenset[str], prefix: str) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
         shown = shown_unicode(unknown[0])  # the sentence itself must be sendable
@@ -164,13 +175,13 @@ def _guest(value: object) -> Guest:
         raise SessionFileError("guest: missing (a [guest] table with handle and name)")
     if not isinstance(value, dict):
         raise SessionFileError("guest: must be a table with handle and name")
-    _refuse_unknown(value, _GUEST_FIELDS, "guest.")
+    _refuse_unknown(value, GUEST_FIELDS, "guest.")
     handle = _text(value, "handle", prefix="guest.", max_chars=64)
     if problem := handle_problem(handle):
         raise SessionFileError(f"guest.handle: {problem}")
     return Guest(
         handle=handle,
-        name=_text(value, "name", prefix="guest.", max_chars=100),
+        name=_text(value, "name", prefix="guest.", max_chars=MAX_GUEST_NAME_CHARS),
         bio=_text(value, "bio", prefix="guest.", required=False, max_chars=MAX_TEXT_CHARS),
     )
 
@@ -190,7 +201,7 @@ def _questions(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
             item = {"text": item}
         if not isinstance(item, dict):
             raise SessionFileError(f"questions[{number}]: must be a table with a text")
-        _refuse_unknown(item, _QUESTION_FIELDS, prefix)
+        _refuse_unknown(item, QUESTION_FIELDS, prefix)
         texts.append(_text(item, "text", prefix=prefix, max_chars=MAX_QUESTION_CHARS))
         notes.append(_text(item, "notes", prefix=prefix, required=False, max_chars=MAX_TEXT_CHARS))
     return tuple(texts), tuple(notes)
@@ -217,21 +228,21 @@ def _refuse_surrogates(value: str, name: str) -> None:
 def _pacing(value: object) -> Pacing:
     if not isinstance(value, dict):
         raise SessionFileError("pacing: must be a table")
-    _refuse_unknown(value, _PACING_FIELDS, "pacing.")
+    _refuse_unknown(value, PACING_FIELDS, "pacing.")
     defaults = Pacing()
     auto_advance = value.get("auto_advance", defaults.auto_advance)
     if not isinstance(auto_advance, bool):
         raise SessionFileError("pacing.auto_advance: true or false")
-    question = parse_duration(value.get("question", defaults.question), "pacing.question")
+    question = pacing_duration(value.get("question", defaults.question), "pacing.question")
     if question < 1:
         raise SessionFileError("pacing.question: at least 1 second")
     return Pacing(
-        lobby=parse_duration(value.get("lobby", defaults.lobby), "pacing.lobby"),
+        lobby=pacing_duration(value.get("lobby", defaults.lobby), "pacing.lobby"),
         question=question,
-        wrapup=parse_duration(value.get("wrapup", defaults.wrapup), "pacing.wrapup"),
+        wrapup=pacing_duration(value.get("wrapup", defaults.wrapup), "pacing.wrapup"),
         auto_advance=auto_advance,
-        drop_slow_window=parse_duration(value.get("drop_slow_window", 0), "pacing.drop_slow_window"),
-        drop_slow_seconds=parse_duration(
+        drop_slow_window=pacing_duration(value.get("drop_slow_window", 0), "pacing.drop_slow_window"),
+        drop_slow_seconds=pacing_duration(
             value.get("drop_slow_seconds", defaults.drop_slow_seconds), "pacing.drop_slow_seconds"
         ),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from host.core.flood import LimitSettings
+from host.protocol.limits import DEFAULT_POST_CHARS
 from host.protocol.times import Clock, SystemClock
 
 
@@ -44,7 +45,7 @@ class Settings:
     """A moderator token accepted besides the stored ones (env HASHTALK_MODERATOR_TOKEN)."""
     max_frame_bytes: int = 16 * 1024
     """Largest client frame accepted; bigger ones get `frame_too_large` (env HASHTALK_MAX_FRAME_BYTES)."""
-    max_post_chars: int = 280
+    max_post_chars: int = DEFAULT_POST_CHARS
     """Longest post body, in characters (env HASHTALK_MAX_POST_CHARS)."""
     send_buffer: int = 1024 * 1024
     """Bytes waiting for one slow connection before it is cut off to resume later (env HASHTALK_SEND_BUFFER)."""

@@ -24,6 +24,7 @@ from host.core.settings import Settings
 from host.live import prepared
 from host.live.fanout import Hub, Views
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
+from host.protocol.limits import MAX_REASON_CHARS
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
 from host.store.sqlite import NewEvent, Storage, StoredSession
@@ -239,8 +240,8 @@ class Room:
         """Put a message in the moderators' report queue; `address` is the reporter's client address."""
         if who.role == "viewer":
             raise Refused("forbidden", "Viewers read along; join with a handle to report a message.")
-        if len(report.reason) > moderation.MAX_REASON_CHARS:
-            raise Refused("bad_field", f"reason: at most {moderation.MAX_REASON_CHARS} characters.")
+        if len(report.reason) > MAX_REASON_CHARS:
+            raise Refused("bad_field", f"reason: at most {MAX_REASON_CHARS} characters.")
         async with self._lock:
             now = self._clock.now()
             self._report_limits.check(who.key, address, now)

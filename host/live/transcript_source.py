@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from host.core.session import SessionSpec
 from host.store.sqlite import Storage, StoredSession
-from transcripts.model import GuestInfo, LogEvent, Person, SessionInfo, Source, handle_key
+from transcripts.model import GuestInfo, LogEvent, Person, SessionInfo, Source, folded_handle
 
 
 def session_info(spec: SessionSpec) -> SessionInfo:
@@ -22,5 +22,5 @@ async def load_source(storage: Storage, stored: StoredSession) -> Source:
         events=tuple(LogEvent(event.seq, event.kind, event.at, event.data) for event in events),
         people=tuple(Person(person.handle, person.quote, person.joined_at) for person in people),
         # Compared as the transcript compares the people in it.
-        seen_before=frozenset(handle_key(handle) for handle in await storage.handles_seen_before(stored.id)),
+        seen_before=frozenset(folded_handle(handle) for handle in await storage.handles_seen_before(stored.id)),
     )

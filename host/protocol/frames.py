@@ -14,13 +14,13 @@ from typing import Any
 
 from websockets.frames import Frame, Opcode
 
+from host.protocol.limits import MAX_CID_CHARS
 from host.protocol.plain_text import is_unicode
 from host.protocol.refusal import Refused
 
 PROTOCOL_VERSION = 2
 """2 added the `batch` frame: a client of version 1 would not know to look inside one."""
 ROLES = frozenset({"participant", "guest", "moderator", "viewer"})
-MAX_CID_CHARS = 64
 MAX_DEPTH = 8
 """The deepest nesting of objects and arrays a frame may hold: the frame itself is 1, a mod's arguments 2.
 

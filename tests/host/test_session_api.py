@@ -133,3 +133,12 @@ async def test_bad_definitions_are_refused_naming_the_field(http: httpx.AsyncCli
     assert (taken.status_code, taken.json()["code"]) == (409, "session_exists")
     assert (renamed.status_code, renamed.json()["message"].split(":")[0]) == (400, "slug")
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_session")
+
+
+@pytest.mark.parametrize("question", [10**400, "9" * 400 + "h", "9" * 5000 + "h"])
+async def test_a_huge_pacing_duration_is_a_400_naming_the_field(http: httpx.AsyncClient, question: object) -> None:
+    """A 400-digit duration, as a JSON number or as text, is refused with the field named, never a 500."""
+    pacing = {"lobby": "10m", "question": question, "wrapup": "30s"}
+    answer = await http.post("/api/sessions", json=definition(pacing=pacing), headers=AUTH)
+    assert (answer.status_code, answer.json()["code"]) == (400, "bad_session")
+    assert answer.json()["message"].startswith("pacing.question: ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.core.sessionfile import SessionFileError, load_session_file, parse_duration
+from host.core.sessionfile import SessionFileError, load_session_file, pacing_duration
 from host.protocol.times import parse_iso
 
 GOOD = """
@@ -96,17 +96,19 @@ def test_toml_syntax_errors_give_the_line() -> None:
         load_session_file('slug = "a"\ntitle = "b"\nhashtag = #oops\n')
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("10m", 600), ("45s", 45), ("1h30m", 5400), (90, 90), ("0s", 0)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("10m", 600), ("45s", 45), ("1h30m", 5400), (90, 90), ("0s", 0), ("10", 10), ("1d", 86400)]
+)
 def test_durations(text: object, seconds: float) -> None:
-    """Durations read as h/m/s or plain seconds."""
-    assert parse_duration(text, "x") == seconds
+    """Durations read as d/h/m/s, plain seconds in a string, or a number of seconds."""
+    assert pacing_duration(text, "x") == seconds
 
 
-@pytest.mark.parametrize("text", ["", "10", "m", "-5s", "25h", True, -1])
+@pytest.mark.parametrize("text", ["", "m", "-5s", "25h", "2d", True, -1, None, float("nan"), float("inf")])
 def test_bad_durations(text: object) -> None:
     """Anything else is refused, naming the field."""
     with pytest.raises(SessionFileError, match="^x:"):
-        parse_duration(text, "x")
+        pacing_duration(text, "x")
 
 
 def test_notes_are_read_and_the_file_shape_round_trips() -> None:
@@ -160,7 +162,8 @@ def test_an_unknown_field_with_a_surrogate_gets_a_sendable_sentence() -> None:
 
 def test_rules_are_capped_in_count_and_length() -> None:
     """At most MAX_RULES rules of MAX_QUESTION_CHARS characters each; the refusal names the limit or the rule."""
-    from host.core.sessionfile import MAX_QUESTION_CHARS, MAX_RULES, session_from_data, session_to_data
+    from host.core.sessionfile import session_from_data, session_to_data
+    from host.protocol.limits import MAX_QUESTION_CHARS, MAX_RULES
 
     data = session_to_data(load_session_file(GOOD))
     assert len(session_from_data(data | {"rules": ["Be kind"] * MAX_RULES}).rules) == MAX_RULES
@@ -168,3 +171,25 @@ def test_rules_are_capped_in_count_and_length() -> None:
         session_from_data(data | {"rules": ["Be kind"] * (MAX_RULES + 1)})
     with pytest.raises(SessionFileError, match=rf"^rules\[2\]: at most {MAX_QUESTION_CHARS} characters$"):
         session_from_data(data | {"rules": ["Be kind", "x" * (MAX_QUESTION_CHARS + 1)]})
+
+
+@pytest.mark.parametrize(
+    "value", [10**400, -(10**400), "9" * 400 + "h", "9" * 5000 + "h", "1" + "0" * 9 + "s", "9" * 400, 1e400]
+)
+def test_a_huge_duration_is_refused_naming_the_field(value: object) -> None:
+    """A pasted run of digits, as a number or in a text, is refused with the field named instead of overflowing."""
+    with pytest.raises(SessionFileError, match="^pacing.question: "):
+        pacing_duration(value, "pacing.question")
+
+
+def test_a_file_with_a_huge_duration_is_refused_naming_the_field() -> None:
+    """A session file whose pacing holds a 400-digit number, or a 400-digit text, gets a sentence naming the field."""
+    for written in ("9" * 400, '"' + "9" * 400 + 'h"'):
+        with pytest.raises(SessionFileError, match="^pacing.question: "):
+            load_session_file(GOOD.replace('question = "6m"', f"question = {written}"))
+
+
+def test_a_file_with_a_number_past_python_s_digit_cap_is_refused() -> None:
+    """More than 4300 digits in a TOML number is refused as a file that cannot be read, not a traceback."""
+    with pytest.raises(SessionFileError, match="^not valid TOML: a number has too many digits$"):
+        load_session_file(GOOD.replace('question = "6m"', "question = " + "9" * 5000))

@@ -14,7 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from transcripts.model import GuestInfo, LogEvent, Person, SessionInfo, Source, handle_key, iso
+from host.protocol.times import iso
+from transcripts.model import GuestInfo, LogEvent, Person, SessionInfo, Source, folded_handle
 
 T0 = 1_796_317_200.0  # 2026-12-03T17:00:00Z
 HASHTAG = "#TwitterSmarter"
@@ -352,7 +353,7 @@ def generate_chat(
                T0 - 900 + index)
         for index, handle in enumerate([*handles, spammer])
     )
-    seen_before = frozenset(handle_key(handle) for handle in handles[:returning])
+    seen_before = frozenset(folded_handle(handle) for handle in handles[:returning])
     session = SessionInfo(
         slug="leadership",
         title="The Role of Leadership in Social Media Communities",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.transcripts.chatgen import GUEST, T0, Chat, LogBuilder, generate_chat, session_info
-from transcripts.model import Person, Source, handle_key
+from transcripts.model import Person, Source, folded_handle
 from transcripts.recap import Recap, build_recap, post_url
 from transcripts.render import markdown_to_html
 from transcripts.text import quote_span
@@ -82,7 +82,7 @@ def test_quotes_appear_verbatim_and_linked_in_the_rendered_post(recap: Recap) ->
 def test_one_quote_per_author_per_question_and_one_to_three_quotes(recap: Recap) -> None:
     """No author is quoted twice under one question (quotes and takeaways together), and each section has 1–3 quotes."""
     for question in recap.questions:
-        authors = [handle_key(q.author) for q in (*question.quotes, *question.takeaways)]
+        authors = [folded_handle(q.author) for q in (*question.quotes, *question.takeaways)]
         assert len(authors) == len(set(authors)), question.number
         assert 1 <= len(question.quotes) <= 3
 
@@ -97,13 +97,13 @@ def test_nothing_hidden_banned_or_opted_out_appears(chat: Chat, recap: Recap) ->
     for handle in chat.banned:
         assert handle not in recap.markdown
     assert "Best deals" not in recap.markdown
-    quoted = {handle_key(quote.author) for _, quote in _quotes(recap)}  # type: ignore[attr-defined]
-    assert not quoted & {handle_key(h) for h in chat.opted_out}
+    quoted = {folded_handle(quote.author) for _, quote in _quotes(recap)}  # type: ignore[attr-defined]
+    assert not quoted & {folded_handle(h) for h in chat.opted_out}
     for handle in chat.opted_out | chat.anonymous:
         assert f"[@{handle}]" not in recap.markdown
     anonymous = [quote for _, quote in _quotes(recap) if quote.credit is None]  # type: ignore[attr-defined]
     assert anonymous, "the generated chat should have at least one anonymous quote"
-    assert all(handle_key(q.author) in {handle_key(h) for h in chat.anonymous} for q in anonymous)
+    assert all(folded_handle(q.author) in {folded_handle(h) for h in chat.anonymous} for q in anonymous)
 
 
 def test_the_guest_answers_first_in_their_own_clean_words(chat: Chat, recap: Recap) -> None:
@@ -151,7 +151,7 @@ def test_figures_count_what_the_transcript_holds(chat: Chat, recap: Recap) -> No
     top = {p.seq for s in transcript.sections for p in s.answers if p.role != "moderator"}
     figures = recap.figures
     assert figures.answers == len(top) and figures.replies == len(posts) - len(top)
-    assert figures.participants == len({handle_key(p.author) for p in posts if p.role == "participant"})
+    assert figures.participants == len({folded_handle(p.author) for p in posts if p.role == "participant"})
     assert figures.likes == sum(p.likes for p in transcript.posts())
     assert figures.newcomers + figures.returning == figures.participants
     assert figures.most_liked is not None and figures.most_liked.seq in top

@@ -17,6 +17,7 @@ from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+from host.protocol.limits import MAX_ANNOUNCEMENT_CHARS, MAX_EXTEND_SECONDS, MAX_MUTE_SECONDS, MAX_SLOW_SECONDS
 from tui.durations import format_duration, parse_duration
 from tui.link import LinkError
 from tui.room_view import Post
@@ -27,11 +28,6 @@ if TYPE_CHECKING:
     from tui.link import Link
     from tui.room_view import RoomView
     from tui.widgets.feed import Feed
-
-MAX_MUTE_SECONDS = 7 * 86400
-MAX_EXTEND_SECONDS = 3 * 3600
-MAX_SLOW_SECONDS = 3600
-MAX_ANNOUNCEMENT_CHARS = 500
 
 
 @dataclass(frozen=True)
