@@ -156,7 +156,7 @@ class Poster:
         try:
             async for text in self._ws:
                 arrived = time.monotonic()
-                if text.startswith(_EVENTS):
+                if isinstance(text, str) and text.startswith(_EVENTS):
                     continue  # everyone's posts come back to posters too; only answers matter here
                 frame = json.loads(text)
                 due = self._due.pop(frame.get("cid"), None)

@@ -55,7 +55,7 @@ def ratio(value: float | None, reference: float | None) -> float | None:
 def comparison_rows(results: list[Result]) -> list[dict[str, object]]:
     """One row of figures per run, with the ratios to the reference target's run when there is one."""
     reference = next((result for result in results if result.target == REFERENCE), None)
-    rows = []
+    rows: list[dict[str, object]] = []
     for result in results:
         latency = result.latency
         rows.append(

@@ -146,7 +146,8 @@ async def measure(options: Options) -> Result:
         await server.start()
         drains: list[DrainProcess] = []
         stalled: DrainProcess | None = None
-        stalled_connected, stalled_report = 0, {"lost": {}}
+        stalled_connected = 0
+        stalled_report: dict[str, Any] = {"lost": {}}
         tasks: list[asyncio.Task[Any]] = []
         probes = [Probe(f"probe{n}") for n in range(options.probes)]
         posters = [Poster(f"poster{n}") for n in range(options.posters)]

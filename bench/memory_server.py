@@ -48,7 +48,7 @@ def _use_ws(name: str) -> None:
         built.ws = WS_IMPLEMENTATIONS[name]
         return built
 
-    host.app.server.uvicorn_config = config  # type: ignore[assignment]
+    host.app.server.uvicorn_config = config
 
 
 async def serve(db_path: Path, gc_tune: bool) -> None:

@@ -206,7 +206,7 @@ class ResumingClient:
             self.attempts += 1
             try:
                 async with asyncio.timeout(OPEN_TIMEOUT):
-                    await loop.create_connection(lambda link=link: link, *self._address)
+                    await loop.create_connection(_handing_over(link), *self._address)
                     self._link = link
                     welcomed = await link.welcomed
             except (OSError, TimeoutError) as error:
@@ -299,6 +299,11 @@ class ResumingClient:
 
     def first_connect_after(self, instant: float) -> float | None:
         return next((at for at in self.connects if at >= instant), None)
+
+
+def _handing_over(link: Link) -> Callable[[], Link]:
+    """The protocol factory for one attempt: it hands the loop the link the client already holds."""
+    return lambda: link
 
 
 def _reason(error: BaseException) -> str:

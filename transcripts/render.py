@@ -42,10 +42,15 @@ def allowed_link(url: str) -> bool:
     return found is None or found.group(1) in ALLOWED_SCHEMES
 
 
+class _LinkCheckingMarkdown(MarkdownIt):
+    """CommonMark that keeps only the links and images `allowed_link` accepts."""
+
+    def validateLink(self, url: str) -> bool:
+        return allowed_link(url)
+
+
 def _markdown() -> MarkdownIt:
-    markdown = MarkdownIt("commonmark", {"html": False})
-    markdown.validateLink = allowed_link  # type: ignore[method-assign]
-    return markdown
+    return _LinkCheckingMarkdown("commonmark", {"html": False})
 
 
 _MARKDOWN = _markdown()

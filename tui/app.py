@@ -5,35 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual import on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from tui.config import ConsoleConfig
-from tui.http_api import HostApi
+from tui.console import HashtalkConsole
 from tui.messages import OpenSession
 from tui.screens.live import LiveScreen
 from tui.screens.sessions import SessionsScreen
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(HashtalkConsole):
     """The moderator console: the session list, and a live screen per session opened."""
 
     CSS_PATH = "console.tcss"
     TITLE = "hashtalk console"
 
     def __init__(self, config: ConsoleConfig, slug: str | None = None) -> None:
-        super().__init__()
-        self.config = config
-        self.api = HostApi(config.base, config.token)
+        super().__init__(config)
         self._first_slug = slug
 
     def on_mount(self) -> None:
         self.push_screen(SessionsScreen())
         if self._first_slug:
             self.push_screen(LiveScreen(self._first_slug))
-
-    async def on_unmount(self) -> None:
-        await self.api.close()
 
     @on(OpenSession)
     def _open(self, message: OpenSession) -> None:

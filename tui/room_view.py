@@ -246,11 +246,6 @@ class RoomView:
                 counts[min(minutes - 1, int((at - start) // 60))] += 1
         return counts
 
-    def question_text(self, number: int | None) -> str:
-        if number is None or not 1 <= number <= len(self.questions):
-            return ""
-        return self.questions[number - 1].text
-
     # helpers
 
     def _set_state(self, data: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ with the same websocket implementation and settings as hashtalk
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import uvicorn
 from starlette.applications import Starlette
@@ -63,7 +64,7 @@ def create_app() -> Starlette:
 class _Server(uvicorn.Server):
     """uvicorn's server that says where it listens once it has started."""
 
-    async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if not self.should_exit and sockets:
             announce(NAME, sockets[0])

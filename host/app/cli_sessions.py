@@ -68,7 +68,7 @@ def session_list(db_path: Path | None) -> None:
 
     async def rows() -> list[tuple[str, ...]]:
         async with Storage(settings.db_path) as storage:
-            result = []
+            result: list[tuple[str, ...]] = []
             for stored in await storage.sessions():
                 state = await load_state(storage, stored)
                 counts = await storage.counts(stored.id)

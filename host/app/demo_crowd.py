@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import random
@@ -137,7 +138,7 @@ class _Voice:
             parent = lines[line.reply_to].text if line.reply_to is not None else None
             delay = line.after * span + self.rng.uniform(0.0, 2.0)
             cid = f"{self.handle}-{number}-{index}"
-            self._later(delay, lambda cid=cid, text=line.text, parent=parent: self._post(ws, cid, text, parent))
+            self._later(delay, functools.partial(self._post, ws, cid, line.text, parent))
 
     async def _post(self, ws: ClientConnection, cid: str, body: str, parent: str | None) -> None:
         frame: dict[str, Any] = {"type": "post", "cid": cid, "body": body}

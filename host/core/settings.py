@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -105,7 +106,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from HASHTALK_* variables, then `overrides` (None values are ignored)."""
-        values: dict[str, object] = {}
+        # Each value's type is the one its converter makes for that field, which a dict of one value type cannot say.
+        values: dict[str, Any] = {}
         environment: dict[str, tuple[str, Callable[[str], object]]] = {
             "moderator_token": ("HASHTALK_MODERATOR_TOKEN", str),
             "max_frame_bytes": ("HASHTALK_MAX_FRAME_BYTES", int),
@@ -146,10 +148,10 @@ class Settings:
                 raise ValueError(f"{old_name} is no longer read: {new_name}")
         limit_values = _read_environment(limits)
         if limit_values:
-            values["limits"] = LimitSettings(**limit_values)  # type: ignore[arg-type]
+            values["limits"] = LimitSettings(**limit_values)
         values.update(_read_environment(environment))
         values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     @property
     def printed_url(self) -> str:
@@ -168,8 +170,8 @@ def _comma_separated(raw: str) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
 
 
-def _read_environment(names: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, object]:
-    values = {}
+def _read_environment(names: dict[str, tuple[str, Callable[[str], object]]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for name, (variable, convert) in names.items():
         raw = os.environ.get(variable)
         if raw:

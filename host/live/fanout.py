@@ -283,6 +283,10 @@ class Hub:
             log.debug("fan-out: closing a failed connection failed too", exc_info=True)
 
 
+_Audience = str | tuple[str, str]
+"""Who a built frame is for: "all", "moderators", "public", or ("subject", the key of the one it concerns)."""
+
+
 class _Frames:
     """A window's events as one framed message per audience, each built the first time someone needs it."""
 
@@ -290,7 +294,7 @@ class _Frames:
         self._pending = pending
         self._uniform = all(views.public is views.moderators and views.subject is None for views in pending)
         self._subjects = {views.subject_key for views in pending if views.subject is not None}
-        self._built: dict[object, bytes | None] = {}
+        self._built: dict[_Audience, bytes | None] = {}
         self._late = late or {}
         self._rests: dict[int, _Frames] = {}
         """For connections that joined mid-window: the window's events after those they already had."""
@@ -303,7 +307,7 @@ class _Frames:
                 self._rests[had] = _Frames(self._pending[had:])
             return self._rests[had].for_(outbox)
         if self._uniform:
-            audience: object = "all"
+            audience: _Audience = "all"
         elif outbox.role == "moderator":
             audience = "moderators"
         elif outbox.key in self._subjects:
@@ -316,13 +320,13 @@ class _Frames:
             frame = self._built[audience] = self._build(audience)
             return frame
 
-    def _build(self, audience: object) -> bytes | None:
+    def _build(self, audience: _Audience) -> bytes | None:
         if audience in ("all", "moderators"):
             texts = [views.moderators for views in self._pending]
         elif audience == "public":
             texts = [views.public for views in self._pending if views.public is not None]
         else:
-            key = audience[1]  # type: ignore[index]
+            key = audience[1]
             texts = [
                 text
                 for views in self._pending

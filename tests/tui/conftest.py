@@ -9,6 +9,7 @@ from datetime import UTC
 from typing import Any
 
 import pytest
+from rich.segment import Segment
 from textual.message import Message
 from textual.pilot import Pilot
 
@@ -19,6 +20,7 @@ APP_WAIT = 3 * WAIT
 from tui.app import ConsoleApp, create_app
 from tui.config import Backoff, ConsoleConfig
 from tui.screens.live import LiveScreen
+from tui.widgets.feed import Feed
 
 SIZE = (140, 40)
 """The terminal size every console test runs at, so layouts (and snapshots) are the same everywhere."""
@@ -76,6 +78,17 @@ def live(app: ConsoleApp) -> LiveScreen:
     screen = app.screen
     assert isinstance(screen, LiveScreen), screen
     return screen
+
+
+def feed_segments(feed: Feed) -> list[Segment]:
+    """Every segment of the rows the feed shows now, top to bottom, as it hands them to the terminal."""
+    return [segment for y in range(feed.scrollable_content_region.height) for segment in feed.render_line(y)]
+
+
+def feed_lines(feed: Feed) -> list[str]:
+    """The rows the feed shows now, top to bottom, as plain text."""
+    rows = (feed.render_line(y) for y in range(feed.scrollable_content_region.height))
+    return ["".join(segment.text for segment in row).rstrip() for row in rows]
 
 
 @pytest.fixture

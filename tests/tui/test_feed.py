@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Harness, add_session, make_spec
-from tests.tui.conftest import live, running
+from tests.tui.conftest import feed_lines, live, running
 
 
 async def test_new_posts_never_yank_a_view_scrolled_up(harness: Harness) -> None:
@@ -18,17 +18,17 @@ async def test_new_posts_never_yank_a_view_scrolled_up(harness: Harness) -> None
         await watch.until(pilot, lambda: first[-1]["seq"] in feed.shown() and feed.scroll_y == feed.max_scroll_y > 0)
         await pilot.press("home")  # cursor to the first post, which scrolls to the top
         await pilot.press(*["down"] * 5)
-        top_before = feed.text_lines()[int(feed.scroll_y)]
+        top_before = feed_lines(feed)[0]
         reply = await ana.post("A reply that lands above the view", cid="r", reply_to=first[1]["seq"])
         more = [await ana.post(f"A1: late post {n}", cid=f"l{n}") for n in range(5)]
         await watch.until(pilot, lambda: more[-1]["seq"] in feed.shown())
-        assert feed.text_lines()[int(feed.scroll_y)] == top_before
+        assert feed_lines(feed)[0] == top_before
         assert feed.shown().index(reply["seq"]) == feed.shown().index(first[1]["seq"]) + 1  # under its parent
         assert "new below" in feed.border_subtitle
         await pilot.press("end")
         last = await ana.post("A1: the newest", cid="n")
         await watch.until(pilot, lambda: last["seq"] in feed.shown() and feed.scroll_y == feed.max_scroll_y)
-        assert "the newest" in feed.text_lines()[-1]
+        assert "the newest" in feed_lines(feed)[-1]
 
 
 async def test_filters_by_question_handle_and_queue(harness: Harness) -> None:

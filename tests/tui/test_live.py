@@ -6,13 +6,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input
 
 from host.app.server import start_server
 from host.protocol.times import ManualClock
 from tests.conftest import Harness, add_session, harness_settings, make_spec
 from tests.host.test_moderation import kind
-from tests.tui.conftest import live, running
+from tests.tui.conftest import feed_lines, feed_segments, live, running
 from tui.app import ConsoleApp
 from tui.config import Backoff
 from tui.screens.ask import Ask
@@ -59,7 +60,7 @@ async def test_hiding_makes_a_post_vanish_for_a_participant(chat: Harness) -> No
         hidden = await ana.recv_until(kind("hide"))
         assert hidden["target"] == posted["seq"]
         await watch.until(pilot, lambda: live(app).room.posts[posted["seq"]].hidden)
-        assert any("hidden" in line for line in live(app).feed.text_lines())
+        assert any("hidden" in line for line in feed_lines(live(app).feed))
     async with chat.participant("cy") as cy:
         await cy.send(type="react", target=10**9, emoji="like", cid="end")
         await cy.recv_until(lambda f: f.get("cid") == "end")
@@ -118,6 +119,23 @@ async def moderator_approved(harness: Harness, client: object) -> int:
     return int(posted["seq"])
 
 
+async def test_the_dismiss_key_closes_a_posts_reports_and_the_screen_stays(chat: Harness) -> None:
+    """d goes to the oldest reported post, then closes its reports on the server; the live screen stays open."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+    async with chat.participant("ana") as ana, chat.participant("bob") as bob, running(chat) as (app, pilot, watch):
+        posted = await bob.post("A1: something rude", cid="rude")
+        await ana.send(type="report", target=posted["seq"], reason="rude", cid="rep")
+        await watch.until(pilot, lambda: live(app).room.reported())
+        await pilot.press("d")  # the first press selects the oldest reported post, the second acts on it
+        assert live(app).feed.cursor == posted["seq"]
+        await pilot.press("d")
+        await watch.until(pilot, lambda: not live(app).room.reported())
+        async with chat.moderator() as late_moderator:
+            assert late_moderator.welcome["session"]["moderation"]["reports"] == []
+        assert live(app).feed.cursor == posted["seq"]  # still on the live screen, on the same post
+
+
 async def test_a_post_with_escapes_and_markup_is_shown_literally(chat: Harness) -> None:
     """The OSC title sequence is dropped and `[red]x[/red]` is shown as typed, with no escape byte in the feed."""
     async with chat.moderator() as moderator:
@@ -125,8 +143,8 @@ async def test_a_post_with_escapes_and_markup_is_shown_literally(chat: Harness) 
     async with chat.participant("mallory") as mallory, running(chat) as (app, pilot, watch):
         posted = await mallory.post(ESCAPE_POST, cid="x")
         await watch.until(pilot, lambda: posted["seq"] in live(app).feed.shown())
-        assert any("[red]x[/red]" in line for line in live(app).feed.text_lines())
-        assert not any("\x1b" in segment.text or "\x07" in segment.text for segment in live(app).feed.raw_segments())
+        assert any("[red]x[/red]" in line for line in feed_lines(live(app).feed))
+        assert not any("\x1b" in segment.text or "\x07" in segment.text for segment in feed_segments(live(app).feed))
         assert feed_bodies(app) == [ESCAPE_POST]  # stored exactly as sent; only the display is cleaned
 
 
@@ -140,6 +158,7 @@ async def test_every_action_has_a_key_and_a_palette_entry(chat: Harness) -> None
             assert action.title in titles
             assert action.action in bound
             assert hasattr(screen, f"action_{action.action}")
+            assert not hasattr(Screen, f"action_{action.action}"), f"{action.action} would replace Textual's own"
         await pilot.press("question_mark")
         assert type(app.screen).__name__ == "Help"
 

@@ -13,7 +13,6 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from tui.feed_filter import parse_filter
@@ -29,7 +28,7 @@ from tui.widgets.rail import Rail
 from tui.widgets.side import Side
 
 
-class LiveScreen(ModerationActions, Screen[None]):
+class LiveScreen(ModerationActions):
     """One session, live."""
 
     BINDINGS = LIVE_BINDINGS
@@ -42,16 +41,8 @@ class LiveScreen(ModerationActions, Screen[None]):
         self.writer_link: str | None = None
         """The recap editor's link, asked for once the session has ended."""
 
-    @property
-    def config(self) -> Any:
-        return self.app.config  # type: ignore[attr-defined]
-
-    def app_now(self) -> float:
-        now: float = self.config.now()
-        return now
-
     def compose(self) -> ComposeResult:
-        timezone = self.config.timezone
+        timezone = self.app.config.timezone
         self.feed = Feed(self.room, timezone, id="feed")
         yield SessionHeader(id="header")
         with Horizontal(id="body"):
@@ -66,15 +57,15 @@ class LiveScreen(ModerationActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        config = self.app.config
         self.link = Link(
-            self.config.ws_base, self.slug, self.config.token,
-            on_frame=self._on_frame, on_status=lambda status: self.post_message(LinkChanged(status)),
-            backoff=self.config.backoff,
+            config.ws_base, self.slug, config.token,
+            on_frame=self._on_frame, on_status=self._on_link_status, backoff=config.backoff,
         )
         self.run_link()
         self.poll_counts()
         self.set_interval(1.0, self._tick)
-        self.set_interval(self.config.poll_seconds, self.poll_counts)
+        self.set_interval(config.poll_seconds, self.poll_counts)
         self.feed.focus()
         self._redraw()
 
@@ -86,7 +77,7 @@ class LiveScreen(ModerationActions, Screen[None]):
     async def poll_counts(self) -> None:
         """Who is online is not in the log: ask the API now and then."""
         try:
-            session = await self.app.api.session(self.slug)  # type: ignore[attr-defined]
+            session = await self.app.api.session(self.slug)
         except ApiError:
             return  # the connection line already says the server is away
         self.room.online = session.get("online", self.room.online)
@@ -104,6 +95,9 @@ class LiveScreen(ModerationActions, Screen[None]):
             return
         self.post_message(RoomChanged(self.room.revision))
 
+    def _on_link_status(self, status: LinkStatus) -> None:
+        self.post_message(LinkChanged(status))
+
     @on(RoomChanged)
     def _room_changed(self) -> None:
         self.feed.schedule_rebuild()
@@ -116,7 +110,7 @@ class LiveScreen(ModerationActions, Screen[None]):
     async def fetch_writer_link(self) -> None:
         """When the session has ended, the writers need their link to the recap editor: show it, and copy it."""
         try:
-            link = await self.app.api.writer_link(self.slug)  # type: ignore[attr-defined]
+            link = await self.app.api.writer_link(self.slug)
         except ApiError as error:
             self.notify(f"No writer link: {error.message}", severity="warning")
             self.writer_link = None
@@ -136,7 +130,7 @@ class LiveScreen(ModerationActions, Screen[None]):
         self._redraw()
 
     def _redraw(self) -> None:
-        now = self.app_now()
+        now = self.app.now()
         header = self.query_one(SessionHeader)
         header.show(self.room, now)
         header.show_link(self.link_status, self.room.last_seq)

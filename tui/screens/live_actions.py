@@ -2,8 +2,10 @@
 
 One table (`LIVE_ACTIONS`) makes the key bindings, the command palette's
 entries and the help screen, so the three can never disagree. The actions
-themselves are a mixin of `LiveScreen`: each sends one `mod` frame from a
-worker and tells the host when the server refuses.
+themselves are the screen class `LiveScreen` is built on: each sends one
+`mod` frame from a worker and tells the host when the server refuses. An
+action's name never repeats one of Textual's own (`dismiss` closes a screen),
+so every key does what the table says and Textual's actions keep working.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import getters, work
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from host.protocol.limits import MAX_ANNOUNCEMENT_CHARS, MAX_EXTEND_SECONDS, MAX_MUTE_SECONDS, MAX_SLOW_SECONDS
+from tui.console import HashtalkConsole
 from tui.durations import format_duration, parse_duration
 from tui.link import LinkError
 from tui.room_view import Post
@@ -54,7 +58,7 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("B", "unban", "Unban", "Let a banned handle back in", footer=False),
     LiveAction("a", "approve", "Approve", "Approve the selected held post (or go to the oldest one held)"),
     LiveAction("r", "reject", "Reject", "Reject the selected held post (or go to the oldest one held)"),
-    LiveAction("d", "dismiss", "Dismiss", "Close the reports on the selected post (or go to the oldest reported)",
+    LiveAction("d", "dismiss_reports", "Dismiss", "Close the reports on the selected post (or go to the oldest reported)",
                footer=False),
     LiveAction("w", "slow_mode", "Slow mode", "Set the pause between a participant's posts; 0 turns it off"),
     LiveAction("P", "premoderation", "Pre-moderation", "Hold every participant post for review, or stop",
@@ -67,29 +71,21 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("escape", "back", "Sessions", "Back to the session list (or close the filter)"),
 )
 
-LIVE_BINDINGS = [Binding(a.key, a.action, a.title, show=a.footer) for a in LIVE_ACTIONS]
+LIVE_BINDINGS: list[BindingType] = [Binding(a.key, a.action, a.title, show=a.footer) for a in LIVE_ACTIONS]
 
 
-class ModerationActions:
-    """The live screen's actions; needs `link`, `room` and `feed` from the screen."""
+class ModerationActions(Screen[None]):
+    """The live screen's actions; `LiveScreen` sets `link`, `room` and `feed`."""
 
+    app = getters.app(HashtalkConsole)
     link: Link
     room: RoomView
     feed: Feed
 
-    if TYPE_CHECKING:
-        from textual.app import App
-
-        app: App[Any]
-
-        def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None) -> None: ...
-        def run_worker(self, *args: Any, **kwargs: Any) -> Any: ...
-        def app_now(self) -> float: ...
-
     def commands(self) -> Iterator[SystemCommand]:
         """Every action, for the command palette."""
         for action in LIVE_ACTIONS:
-            yield SystemCommand(action.title, action.help, partial(self.run_action, action.action))  # type: ignore[attr-defined]
+            yield SystemCommand(action.title, action.help, partial(self.run_action, action.action))
 
     # the session's pace
 
@@ -155,7 +151,7 @@ class ModerationActions:
         if post := self._queued(self.room.held(), lambda p: p.status == "held", "held for review"):
             self.send("reject", target=post.seq, done=f"#{post.seq} rejected.")
 
-    def action_dismiss(self) -> None:
+    def action_dismiss_reports(self) -> None:
         if post := self._queued(self.room.reported(), lambda p: bool(p.reports), "reported"):
             self.send("dismiss", target=post.seq, done=f"Reports on #{post.seq} closed.")
 
@@ -184,7 +180,7 @@ class ModerationActions:
 
     @work(group="ask")
     async def action_unmute(self) -> None:
-        muted = [handle for handle, _until in self.room.active_mutes(self.app_now())]
+        muted = [handle for handle, _until in self.room.active_mutes(self.app.now())]
         handle = await self._ask_handle("Unmute which handle?", muted)
         if handle:
             self.send("unmute", handle=handle, done=f"@{handle} can post again.")

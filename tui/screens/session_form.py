@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static, TextArea
 
+from tui.console import HashtalkConsole
 from tui.definition_form import checked_duration, duration_field, questions_to_text, text_to_questions
 from tui.http_api import ApiError
 from tui.plain import plain
@@ -39,6 +40,7 @@ class SessionForm(Screen[dict[str, Any] | None]):
     """Create (`slug` None) or edit (the slug being edited) a session; dismisses with the server's answer."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+    app = getters.app(HashtalkConsole)
 
     def __init__(self, definition: dict[str, Any], *, editing: str | None = None, heading: str = "") -> None:
         super().__init__()
@@ -108,7 +110,7 @@ class SessionForm(Screen[dict[str, Any] | None]):
 
     @work(exclusive=True, group="save")
     async def _submit(self, definition: dict[str, Any]) -> None:
-        api = self.app.api  # type: ignore[attr-defined]
+        api = self.app.api
         try:
             if self.editing:
                 answer = await api.update(self.editing, definition)

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tui.console import HashtalkConsole
 from tui.definition_form import blank_definition, next_in_series
 from tui.http_api import ApiError
 from tui.messages import OpenSession
@@ -38,13 +39,11 @@ class SessionsScreen(Screen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
+    app = getters.app(HashtalkConsole)
+
     def __init__(self) -> None:
         super().__init__(name="sessions")
         self.sessions: dict[str, dict[str, Any]] = {}
-
-    @property
-    def config(self) -> Any:
-        return self.app.config  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Static(id="sessions-heading")
@@ -55,18 +54,18 @@ class SessionsScreen(Screen[None]):
     def on_mount(self) -> None:
         heading = Text(end="")
         heading.append("hashtalk · sessions on ", "bold")
-        heading.append_text(plain(self.config.base))
+        heading.append_text(plain(self.app.config.base))
         self.query_one("#sessions-heading", Static).update(heading)
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(column, key=column)
         self.action_refresh()
-        self.set_interval(self.config.poll_seconds, self.action_refresh)
+        self.set_interval(self.app.config.poll_seconds, self.action_refresh)
 
     @work(exclusive=True, group="sessions")
     async def action_refresh(self) -> None:
         try:
-            sessions = await self.app.api.sessions()  # type: ignore[attr-defined]
+            sessions = await self.app.api.sessions()
         except ApiError as error:
             self.query_one("#sessions-problem", Static).update(plain(error.message, "bold"))
             return
@@ -103,7 +102,7 @@ class SessionsScreen(Screen[None]):
         moment = parse_time(text)
         if moment is None:
             return "-"
-        return datetime.fromtimestamp(moment, self.config.timezone).strftime("%a %d %b %H:%M")
+        return datetime.fromtimestamp(moment, self.app.config.timezone).strftime("%a %d %b %H:%M")
 
     # actions
 
@@ -116,7 +115,7 @@ class SessionsScreen(Screen[None]):
             self.post_message(OpenSession(slug))
 
     def action_new(self) -> None:
-        self.app.push_screen(SessionForm(blank_definition(self.config.now())), self._created)
+        self.app.push_screen(SessionForm(blank_definition(self.app.config.now())), self._created)
 
     @work(group="ask")
     async def action_from_file(self) -> None:
@@ -125,7 +124,7 @@ class SessionsScreen(Screen[None]):
             return
         try:
             definition = read_session_file(Path(path.strip()))
-            answer = await self.app.api.create(definition)  # type: ignore[attr-defined]
+            answer = await self.app.api.create(definition)
         except (ValueError, ApiError) as error:
             self.notify(str(error), title="not scheduled", severity="error", timeout=10)
             return
@@ -140,7 +139,7 @@ class SessionsScreen(Screen[None]):
             self.notify("Only a session that has not opened yet can be edited: c clones it.", severity="warning")
             return
         try:
-            definition = await self.app.api.definition(slug)  # type: ignore[attr-defined]
+            definition = await self.app.api.definition(slug)
         except ApiError as error:
             self.notify(error.message, severity="error")
             return
@@ -152,7 +151,7 @@ class SessionsScreen(Screen[None]):
         if slug is None:
             return
         try:
-            definition = await self.app.api.definition(slug)  # type: ignore[attr-defined]
+            definition = await self.app.api.definition(slug)
         except ApiError as error:
             self.notify(error.message, severity="error")
             return
@@ -165,7 +164,7 @@ class SessionsScreen(Screen[None]):
     def _created(self, answer: dict[str, Any] | None) -> None:
         if answer is None:
             return
-        link = f"{self.config.base}/s/{answer['slug']}#guest={answer['guest_token']}"
+        link = f"{self.app.config.base}/s/{answer['slug']}#guest={answer['guest_token']}"
         self.app.copy_to_clipboard(link)
         self.notify(f"Guest link (copied; give it to the guest only):\n{link}", title=f"{answer['slug']} scheduled",
                     timeout=30)

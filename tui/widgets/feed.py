@@ -101,13 +101,6 @@ class Feed(ScrollView, can_focus=True):
         """The seqs of the entries the feed shows, top to bottom (posts and notices)."""
         return [entry.seq for entry in self._entries]
 
-    def text_lines(self) -> list[str]:
-        """The feed's lines as plain text, top to bottom."""
-        return ["".join(segment.text for segment in strip).rstrip() for strip in self._lines]
-
-    def raw_segments(self) -> list[Segment]:
-        return [segment for strip in self._lines for segment in strip]
-
     # drawing
 
     def rebuild(self, follow: bool = False) -> None:
@@ -119,7 +112,7 @@ class Feed(ScrollView, can_focus=True):
         self._entries = list(self._order())
         self._lines, self._owners, self._starts = [], [], {}
         for entry in self._entries:
-            strips = self._render(entry, max(width, 20))
+            strips = self._entry_strips(entry, max(width, 20))
             self._starts[entry.seq] = len(self._lines)
             self._lines.extend(strips)
             self._owners.extend([entry.seq] * len(strips))
@@ -217,7 +210,8 @@ class Feed(ScrollView, can_focus=True):
         parent = self.room.posts.get(post.reply_to) if post.reply_to is not None else None
         return parent is not None and post.seq in self.room.children.get(parent.seq, ()) and self.filter.matches(parent)
 
-    def _render(self, entry: _Entry, width: int) -> list[Strip]:
+    def _entry_strips(self, entry: _Entry, width: int) -> list[Strip]:
+        """The entry's lines at `width`, from the cache while the entry and its place are unchanged."""
         item: Post | Notice = self.room.posts.get(entry.seq) or self.room.notices[entry.seq]
         featured = self.room.featured == entry.seq
         key = (item.version, entry.depth, width, featured)
