@@ -12,9 +12,7 @@ Deterministic: the same log and base URL give the same bytes.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from transcripts import stats
@@ -81,29 +79,6 @@ def post_url(base_url: str, slug: str, seq: int) -> str:
 
 def build_recap(source: Source, base_url: str, *, progress: Progress | None = None) -> Recap:
     """The recap of a session, from its log."""
-    with _collector_paused():
-        return _build(source, base_url, progress)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the recap is built.
-
-    The recap allocates hundreds of thousands of small objects and no cycles;
-    reference counting frees them all. Left on, the collector walks the whole
-    heap (the log included) again and again for nothing: a third of the time
-    of a 10,000-message recap.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _build(source: Source, base_url: str, progress: Progress | None) -> Recap:
     transcript = build_transcript(source)
     total = len(transcript.sections) + 2
     report = progress or (lambda done, total: None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from host.app.cli_common import db_option, guest_link, run_async, settings_for, this_command, url_option
+from host.app.cli_db import db
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
@@ -165,5 +166,5 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
     run_async(run)
 
 
-for command in (session, transcript, import_archive, recap):
+for command in (session, transcript, import_archive, recap, db):
     main.add_command(command)

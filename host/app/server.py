@@ -12,6 +12,7 @@ import uvicorn
 from host.app.factory import create_app
 from host.core.settings import Settings
 from host.net.http_guard import guarded_http, log_accept_failures_quietly
+from host.net.uvicorn_contract import UvicornMismatch, check_installed_uvicorn
 from host.net.wire import WireProtocol
 from host.store.lock import ServerLock
 
@@ -125,8 +126,13 @@ async def start_server(
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
 
     Raises `DatabaseInUse` when another server holds the database file, and
-    `StartupFailed` when the app could not start (uvicorn has logged why).
+    `StartupFailed` when the app could not start (uvicorn has logged why) or
+    the installed uvicorn lacks what hashtalk's protocol subclasses use.
     """
+    try:
+        check_installed_uvicorn()
+    except UvicornMismatch as error:
+        raise StartupFailed(str(error)) from None
     listener = listen(host, port)
     bound_port = listener.getsockname()[1]
     lock = ServerLock(settings.db_path)

@@ -17,8 +17,15 @@ from websockets.frames import Frame
 from websockets.streams import StreamReader
 
 from host.live.fanout import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_SLOW, Hub, Outbox, Views
+from host.protocol.times import ManualClock
 
 WAIT = 5.0
+
+
+def unwindowed_hub() -> Hub:
+    """A hub on a clock that never moves: every flush measures as free, so no window opens after it and each
+    publish is written before `publish` returns, exactly as a flush that took no time would be."""
+    return Hub(tick=0.0, clock=ManualClock(0.0).now)
 
 
 class RecordingWire:
@@ -136,7 +143,7 @@ async def test_an_ack_follows_the_window_holding_its_event() -> None:
 
 async def test_a_client_that_stops_reading_is_cut_off_alone() -> None:
     """Once a connection's unsent bytes pass the limit it is closed with 4008 and dropped; the others get every event."""
-    hub = Hub(tick=0.0)
+    hub = unwindowed_hub()
     slow, fast = RecordingWire(), RecordingWire()
     slow.stuck = True
     slow_box, fast_box = live(slow, limit=500), live(fast, limit=500)
@@ -144,24 +151,22 @@ async def test_a_client_that_stops_reading_is_cut_off_alone() -> None:
     hub.join(fast_box)
     for seq in range(1, 21):
         hub.publish(event(seq, body="x" * 50))
-        await asyncio.sleep(0.002)
     assert slow_box.cut_off and slow.closed is not None and slow.closed[0] == CLOSE_TOO_SLOW
     assert len(hub) == 1 and not fast_box.cut_off
-    await asyncio.sleep(0.01)
     assert [e["seq"] for e in fast.events()] == list(range(1, 21))
+    assert [frame["type"] for frame in fast.frames] == ["event"] * 20  # no window: each written as published
     assert not slow_box.write(b"late")
 
 
 async def test_events_wait_for_a_connection_still_replaying_and_overflow_cuts_it_off() -> None:
     """Before `start`, events are kept in order for the connection; too many of them cut it off instead."""
-    hub = Hub(tick=0.0)
+    hub = unwindowed_hub()
     wire, overflowing = RecordingWire(), RecordingWire()
     waiting, too_slow = Outbox(wire, 10_000), Outbox(overflowing, 100)
     hub.join(waiting)
     hub.join(too_slow)
     for seq in (1, 2, 3):
         hub.publish(event(seq, body="y" * 40))
-        await asyncio.sleep(0.002)
     assert wire.frames == [] and too_slow.cut_off and overflowing.closed == (CLOSE_TOO_SLOW, too_slow_reason())
     assert waiting.start()
     assert [e["seq"] for e in wire.events()] == [1, 2, 3]
