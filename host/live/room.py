@@ -1,6 +1,7 @@
 """A live session in the server: the engine's rules, committed to the log, fanned out.
 
-Every change goes the same way: decide with the pure engine, append to the log
+Every change goes the same way: look up what the frame needs from the log,
+decide with the pure rules (host/core/decide.py), append to the log
 in one transaction, fold the committed events into the state, then publish each
 as one encoded frame. Nothing is acknowledged or broadcast before its commit.
 Changes to one session are serialised by the room's lock, so `seq` has no gaps.
