@@ -156,8 +156,8 @@ def harness_settings(db_path: Path, clock: ManualClock, **overrides: Any) -> Set
         "rescan_seconds": 0.2,
         "max_per_address": 0,
         "limits": LimitSettings(
-            rate_posts=10_000, duplicate_seconds=0.0, rate_reactions=0, reaction_toggles=0, rate_reports=0,
-            reports_per_address=0, joins_per_address=0,
+            rate_posts=10_000, duplicate_seconds=0.0, rate_reactions=0, reactions_per_address=0, reaction_toggles=0,
+            rate_reports=0, reports_per_address=0, joins_per_address=0,
         ),
     }
     return Settings(**(values | overrides))

@@ -3,12 +3,18 @@ and per client address, so that fresh handles do not start a fresh count.
 
 Kept in memory per room: they protect the next few minutes, and a restart
 forgiving them is harmless. The times come from the injected clock.
+
+Checking is pure: a decision reads the limits and says what to count (a
+`Tally`); the room counts it only once the decision's events are committed.
+So a refused or failed frame costs nothing, and a decision can be made again
+against a newer state without counting twice.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from host.protocol.refusal import Refused
@@ -24,6 +30,8 @@ class LimitSettings:
     """The same text from the same identity within this long is refused."""
     rate_reactions: int = 30
     """Reactions (likes and unlikes) allowed per identity in any minute; 0 for no limit."""
+    reactions_per_address: int = 120
+    """Reactions allowed from one client address in any minute, whatever its handles; 0 for no limit."""
     reaction_toggles: int = 6
     """Times one identity may like or unlike one message in all; 0 for no limit."""
     rate_reports: int = 10
@@ -35,6 +43,38 @@ class LimitSettings:
 
 
 MINUTE = 60.0
+MAX_TOGGLE_COUNTS = 100_000
+"""Per room, the (identity, message, emoji) flip counts kept; past it the least recently flipped are forgotten.
+Earning a forgotten count back takes this many other reactions, each under the rates above, so the log stays bounded."""
+
+
+@dataclass(frozen=True)
+class PostTally:
+    """A post to count against its author's rate, slow mode and repeated text."""
+
+    key: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ReactionTally:
+    """A like or unlike to count against its author, its address and its flips of one message."""
+
+    key: str
+    address: str
+    target: int
+    emoji: str
+
+
+@dataclass(frozen=True)
+class ReportTally:
+    """A report to count against its author and its address."""
+
+    key: str
+    address: str
+
+
+Tally = PostTally | ReactionTally | ReportTally
 
 
 class PostLimits:
@@ -52,10 +92,9 @@ class PostLimits:
             wait = math.ceil(gap - (now - times[-1]))
             raise Refused("slow_mode", f"Slow mode is on: you can post again in {wait} s.", details={"retry_after": wait})
         if times:
-            while times and now - times[0] >= self._settings.rate_seconds:
-                times.popleft()
-            if len(times) >= self._settings.rate_posts:
-                wait = math.ceil(self._settings.rate_seconds - (now - times[0]))
+            recent = [at for at in times if now - at < self._settings.rate_seconds]
+            if len(recent) >= self._settings.rate_posts:
+                wait = math.ceil(self._settings.rate_seconds - (now - recent[0]))
                 raise Refused(
                     "rate_limited",
                     f"That is more than {self._settings.rate_posts} posts in {self._settings.rate_seconds:g} s;"
@@ -67,7 +106,10 @@ class PostLimits:
             raise Refused("duplicate", "You posted the same text a moment ago.", details={"since": iso(seen)})
 
     def record(self, key: str, body: str, now: float) -> None:
-        self._times.setdefault(key, deque()).append(now)
+        times = self._times.setdefault(key, deque())
+        while times and now - times[0] >= self._settings.rate_seconds:
+            times.popleft()
+        times.append(now)
         texts = self._texts.setdefault(key, {})
         for text, at in list(texts.items()):
             if now - at >= self._settings.duplicate_seconds:
@@ -95,10 +137,9 @@ class Rate:
         """Raise Refused if `key` has had its `limit` events in the last `seconds`."""
         if self._limit <= 0 or not (times := self._times.get(key)):
             return
-        while times and now - times[0] >= self._seconds:
-            times.popleft()
-        if len(times) >= self._limit:
-            wait = max(1, math.ceil(self._seconds - (now - times[0])))
+        recent = [at for at in times if now - at < self._seconds]
+        if len(recent) >= self._limit:
+            wait = max(1, math.ceil(self._seconds - (now - recent[0])))
             raise Refused(
                 self._code,
                 f"That is more than {self._limit} {self._what} in {self._seconds:g} s; try again in {wait} s.",
@@ -109,7 +150,10 @@ class Rate:
     def record(self, key: str, now: float) -> None:
         if self._limit <= 0:
             return
-        self._times.setdefault(key, deque()).append(now)
+        times = self._times.setdefault(key, deque())
+        while times and now - times[0] >= self._seconds:
+            times.popleft()
+        times.append(now)
         # Addresses and handles come and go: forget the quiet ones now and then, so the table stays small.
         if len(self._times) > 2 * self._keys_after_sweep + 64:
             for quiet in [k for k, times in self._times.items() if now - times[-1] >= self._seconds]:
@@ -118,26 +162,40 @@ class Rate:
 
 
 class ReactionLimits:
-    """How fast each identity reacts, and how often it has flipped its reaction on each message.
+    """How fast each identity and each address reacts, and how often an identity has flipped its reaction on each message.
 
     The count per message bounds the log: liking and unliking one message back
     and forth writes at most `reaction_toggles` events, however slowly it is done.
     """
 
-    def __init__(self, settings: LimitSettings) -> None:
+    def __init__(self, settings: LimitSettings, max_toggle_counts: int = MAX_TOGGLE_COUNTS) -> None:
         self._settings = settings
         self._rate = Rate(settings.rate_reactions, MINUTE, "too_many_reactions", "likes and unlikes")
-        self._toggles: dict[tuple[str, int, str], int] = {}
+        self._by_address = Rate(
+            settings.reactions_per_address, MINUTE, "too_many_reactions", "likes and unlikes from your address"
+        )
+        self._toggles: OrderedDict[tuple[str, int, str], int] = OrderedDict()
+        self._max_toggle_counts = max_toggle_counts
 
-    def check(self, key: str, target: int, emoji: str, now: float) -> None:
+    def check(self, key: str, address: str, target: int, emoji: str, now: float) -> None:
         limit = self._settings.reaction_toggles
         if limit > 0 and self._toggles.get((key, target, emoji), 0) >= limit:
             raise Refused("too_many_toggles", f"You have changed your {emoji} on this message {limit} times; it stays as it is.")
         self._rate.check(key, now)
+        self._by_address.check(address, now)
 
-    def record(self, key: str, target: int, emoji: str, now: float) -> None:
-        self._toggles[(key, target, emoji)] = self._toggles.get((key, target, emoji), 0) + 1
+    def record(self, key: str, address: str, target: int, emoji: str, now: float) -> None:
+        if self._settings.reaction_toggles > 0:
+            flip = (key, target, emoji)
+            self._toggles[flip] = self._toggles.pop(flip, 0) + 1  # re-inserted: the most recently flipped is last
+            while len(self._toggles) > self._max_toggle_counts:
+                self._toggles.popitem(last=False)
         self._rate.record(key, now)
+        self._by_address.record(address, now)
+
+    def toggle_counts(self) -> int:
+        """How many flip counts are kept (they are bounded)."""
+        return len(self._toggles)
 
 
 class ReportLimits:
@@ -154,6 +212,25 @@ class ReportLimits:
     def record(self, key: str, address: str, now: float) -> None:
         self._by_identity.record(key, now)
         self._by_address.record(address, now)
+
+
+class Flood:
+    """One room's limits on posts, reactions and reports: checked by decisions, counted by the room after a commit."""
+
+    def __init__(self, settings: LimitSettings) -> None:
+        self.posts = PostLimits(settings)
+        self.reactions = ReactionLimits(settings)
+        self.reports = ReportLimits(settings)
+
+    def count(self, tallies: Iterable[Tally], now: float) -> None:
+        """Count what a committed decision said to count."""
+        for tally in tallies:
+            if isinstance(tally, PostTally):
+                self.posts.record(tally.key, tally.body, now)
+            elif isinstance(tally, ReactionTally):
+                self.reactions.record(tally.key, tally.address, tally.target, tally.emoji, now)
+            else:
+                self.reports.record(tally.key, tally.address, now)
 
 
 def join_limit(settings: LimitSettings) -> Rate:

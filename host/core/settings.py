@@ -95,8 +95,8 @@ class Settings:
     """Longest a recap's Markdown may take to render (or two versions to compare); longer is refused (env HASHTALK_RENDER_SECONDS)."""
     limits: LimitSettings = field(default_factory=LimitSettings)
     """Per-identity flood limits (env HASHTALK_RATE_POSTS, HASHTALK_RATE_SECONDS, HASHTALK_DUPLICATE_SECONDS),
-    and the rates of reactions, reports and new handles (env HASHTALK_RATE_REACTIONS, HASHTALK_REACTION_TOGGLES,
-    HASHTALK_RATE_REPORTS, HASHTALK_REPORTS_PER_ADDRESS, HASHTALK_JOINS_PER_ADDRESS)."""
+    and the rates of reactions, reports and new handles (env HASHTALK_RATE_REACTIONS, HASHTALK_REACTIONS_PER_ADDRESS,
+    HASHTALK_REACTION_TOGGLES, HASHTALK_RATE_REPORTS, HASHTALK_REPORTS_PER_ADDRESS, HASHTALK_JOINS_PER_ADDRESS)."""
     clock: Clock = field(default_factory=SystemClock)
     """Injected by tests; not configurable from the environment."""
     listening_url: str | None = None
@@ -138,6 +138,7 @@ class Settings:
             "rate_seconds": ("HASHTALK_RATE_SECONDS", float),
             "duplicate_seconds": ("HASHTALK_DUPLICATE_SECONDS", float),
             "rate_reactions": ("HASHTALK_RATE_REACTIONS", int),
+            "reactions_per_address": ("HASHTALK_REACTIONS_PER_ADDRESS", int),
             "reaction_toggles": ("HASHTALK_REACTION_TOGGLES", int),
             "rate_reports": ("HASHTALK_RATE_REPORTS", int),
             "reports_per_address": ("HASHTALK_REPORTS_PER_ADDRESS", int),

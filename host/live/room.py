@@ -1,6 +1,7 @@
 """A live session in the server: the engine's rules, committed to the log, fanned out.
 
-Every change goes the same way: decide with the pure engine, append to the log
+Every change goes the same way: look up what the frame needs from the log,
+decide with the pure rules (host/core/decide.py), append to the log
 in one transaction, fold the committed events into the state, then publish each
 as one encoded frame. Nothing is acknowledged or broadcast before its commit.
 Changes to one session are serialised by the room's lock, so `seq` has no gaps.
@@ -13,18 +14,16 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from host.core import engine, moderation
+from host.core import decide, engine, moderation, prepared
 from host.core.audience import views
 from host.core.engine import Change, LiveState
-from host.core.flood import PostLimits, ReactionLimits, ReportLimits, join_limit
+from host.core.flood import Flood, join_limit
 from host.core.handles import handle_keys
 from host.core.identity import Identity
 from host.core.session import SessionSpec
 from host.core.settings import Settings
-from host.live import prepared
 from host.live.fanout import Hub, Views
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
-from host.protocol.limits import MAX_REASON_CHARS
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
 from host.store.sqlite import NewEvent, Storage, StoredSession
@@ -59,9 +58,7 @@ class Room:
         """Called once the end is committed; it must only schedule work, never do it here."""
         self._lock = asyncio.Lock()
         self.moderation = moderation.initial_moderation(_pacing_settings(self.spec))
-        self._limits = PostLimits(settings.limits)
-        self._reaction_limits = ReactionLimits(settings.limits)
-        self._report_limits = ReportLimits(settings.limits)
+        self._flood = Flood(settings.limits)
         self._join_limit = join_limit(settings.limits)
 
     @classmethod
@@ -148,130 +145,58 @@ class Room:
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's action; returns the last `seq` it wrote."""
-        if who.role != "moderator":
-            raise Refused("forbidden", "Only a moderator can do that.")
-        if mod.action not in engine.ENGINE_ACTIONS and mod.action not in moderation.MODERATION_ACTIONS:
-            raise Refused("bad_action", f"“{mod.action[:40]}” is not a moderator action.")
         dropped = len(self.state.opened)
         async with self._lock:
-            now = self._clock.now()
-            if mod.action in engine.ENGINE_ACTIONS:
-                changes = engine.on_action(self.spec, self.state, mod.action, mod.args, now)
-            else:
+            target = None
+            if mod.action in moderation.MODERATION_ACTIONS:
                 target = await self._target(mod.args.get("target"))
-                changes = moderation.on_action(
-                    self.moderation, self.state, mod.action, mod.args, now, target, who.handle
-                )
-            events = await self._commit(changes)
-        for event in events:
-            if event.kind == "ban":
-                self._close_banned(event.data["handle"], event.data.get("reason", ""))
+            decision = decide.mod(self._room_state(), who, mod, decide.ModFacts(target))
+            seq = await self._carry_out(decision)
+        for change in decision.changes:
+            if change.kind == "ban":
+                self._close_banned(change.data["handle"], change.data.get("reason", ""))
         await self._post_prepared(after=dropped)
-        return events[-1].seq
+        return seq
 
     async def post(self, who: Identity, post: Post) -> int:
         """Commit a message (or hold it for review) and return its `seq`.
 
         A resent `cid` returns the first one's, whatever happened since.
         """
-        engine.check_body(post.body, self._settings.max_post_chars)
         async with self._lock:
-            existing = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
-            if existing is not None:
-                return existing
-            self._check_may_post(who)
-            question = engine.post_question(self.spec, self.state, who.role, post.question)
-            now = self._clock.now()
-            if who.role == "participant":
-                self._limits.check(who.key, post.body, now, self._slow_mode_gap(now))
-            if post.reply_to is not None:
-                parent = await self._storage.message(self.id, post.reply_to)
-                if parent is None or not parent.is_public:
-                    raise Refused("bad_reply", f"There is no message {post.reply_to} to reply to.")
-                if post.question is None:
-                    question = parent.question  # a reply belongs with what it answers
-            verdict = moderation.screen(self.moderation, post.body, who.role, self._settings.max_links)
-            if verdict is not None and verdict[0] == "reject":
-                raise Refused("filtered", "This chat does not accept that wording; please rephrase.")
-            message = {
-                "author": who.handle,
-                "role": who.role,
-                "question": question,
-                "body": post.body,
-                "reply_to": post.reply_to,
-            }
-            changes = [Change("message", {"message": message})]
-            if verdict is not None and verdict[0] == "hold":
-                changes = [Change("held", {"message": message, "reason": verdict[1]})]
-            elif verdict is not None:  # hide: stored, and hidden in the same transaction
-                changes.append(Change("hide", {"target": self.head + 1, "author": who.handle,
-                                               "reason": verdict[1], "by": "filter"}))
-            events = await self._commit(changes, message_key=(who.key, post.cid))
-            if who.role == "participant":
-                self._limits.record(who.key, post.body, now)
-        return events[0].seq
+            earlier = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
+            parent = None
+            if earlier is None and post.reply_to is not None:
+                parent = await self._known_message(post.reply_to)
+            return await self._carry_out(decide.post(self._room_state(), who, post, decide.PostFacts(earlier, parent)))
 
-    async def react(self, who: Identity, react: React) -> int:
-        """Toggle `who`'s reaction on a message; returns the event's `seq`."""
+    async def react(self, who: Identity, react: React, address: str = "") -> int:
+        """Toggle `who`'s reaction on a message; returns the event's `seq`. `address` is the client's address."""
         async with self._lock:
-            self._check_may_post(who)
-            engine.post_question(self.spec, self.state, who.role, None)  # reacting is open when posting is
-            now = self._clock.now()
-            limited = who.role != "moderator"
-            if limited:
-                self._reaction_limits.check(who.key, react.target, react.emoji, now)
-            target = await self._storage.message(self.id, react.target)
-            if target is None or not target.is_public:
-                raise Refused("bad_target", f"There is no message {react.target} to react to.")
-            mine, count = await self._storage.reaction(self.id, react.target, react.emoji, who.key)
-            data = {
-                "target": react.target,
-                "emoji": react.emoji,
-                "by": who.handle,
-                "on": not mine,
-                "count": count - 1 if mine else count + 1,
-            }
-            events = await self._commit([Change("reaction", data)], reaction_by=who.key)
-            if limited:
-                self._reaction_limits.record(who.key, react.target, react.emoji, now)
-        return events[0].seq
+            facts = decide.ReactFacts(await self._known_message(react.target))
+            if facts.target is not None and facts.target.public:
+                mine, count = await self._storage.reaction(self.id, react.target, react.emoji, who.key)
+                facts = decide.ReactFacts(facts.target, mine, count)
+            return await self._carry_out(decide.react(self._room_state(), who, react, address, facts))
 
     async def report(self, who: Identity, report: Report, address: str = "") -> int:
         """Put a message in the moderators' report queue; `address` is the reporter's client address."""
-        if who.role == "viewer":
-            raise Refused("forbidden", "Viewers read along; join with a handle to report a message.")
-        if len(report.reason) > MAX_REASON_CHARS:
-            raise Refused("bad_field", f"reason: at most {MAX_REASON_CHARS} characters.")
         async with self._lock:
-            now = self._clock.now()
-            self._report_limits.check(who.key, address, now)
-            target = await self._storage.message(self.id, report.target)
-            if target is None or not target.is_public:
-                raise Refused("bad_target", f"There is no message {report.target} to report.")
-            if (report.target, who.handle) in ((seq, by) for seq, by, _reason in self.moderation.reports):
-                raise Refused("already_reported", "You have reported this message; the moderators have it.")
-            data = {"target": report.target, "author": target.author, "by": who.handle, "reason": report.reason}
-            events = await self._commit([Change("report", data)])
-            self._report_limits.record(who.key, address, now)
-        return events[0].seq
+            facts = decide.ReportFacts(await self._known_message(report.target))
+            return await self._carry_out(decide.report(self._room_state(), who, report, address, facts))
 
     async def prepare(self, who: Identity, frame: Prepare | Unprepare) -> int:
         """Keep or withdraw one of the guest's answers for a question still to come (host/core/prepared.py)."""
         async with self._lock:
-            decided = await prepared.decide(
-                frame, who, self.spec, self.state, self._storage, self.id, self._settings.max_post_chars
-            )
-            if isinstance(decided, int):
-                return decided
-            events = await self._commit([decided])
-        return events[0].seq
+            facts = decide.PrepareFacts(tuple(await self._storage.events(self.id, kinds=prepared.KINDS)))
+            return await self._carry_out(decide.prepare(self._room_state(), who, frame, facts))
 
     async def _post_prepared(self, *, after: int) -> None:
         """Post the guest's prepared answers to the questions that dropped after the first `after`."""
         if len(self.state.opened) <= after:
             return
         guest = Identity(self.spec.guest.handle, "guest")
-        for answer in await prepared.standing(self._storage, self.id):
+        for answer in prepared.standing(await self._storage.events(self.id, kinds=prepared.KINDS)):
             if answer.question > after:
                 try:
                     await self.post(guest, answer.as_post())
@@ -288,24 +213,6 @@ class Room:
         """False when a handle with any of these look-alike keys is banned from this session."""
         return not self.moderation.is_banned(keys)
 
-    def _check_may_post(self, who: Identity) -> None:
-        if who.role == "moderator":
-            return
-        if self.moderation.is_banned(frozenset({who.key})):
-            raise Refused("banned", "You have been removed from this session.", fatal=True)
-        until = self.moderation.muted_until(who.key, self._clock.now())
-        if until is not None:
-            raise Refused(
-                "muted", f"A moderator has muted you until {iso(until)}.", details={"until": iso(until)}
-            )
-
-    def _slow_mode_gap(self, now: float) -> float:
-        settings = self.moderation.settings
-        gap = settings.slow_mode
-        if self.state.opened and now - self.state.opened[-1] < settings.drop_slow_window:
-            gap = max(gap, settings.drop_slow_seconds)
-        return gap
-
     async def _target(self, seq: object) -> moderation.Target | None:
         if isinstance(seq, bool) or not isinstance(seq, int):
             return None
@@ -317,6 +224,26 @@ class Room:
             "body": row.body, "reply_to": row.reply_to, "at": iso(row.at),
         }
         return moderation.Target(row.seq, row.author, row.role, row.status, message)
+
+    async def _known_message(self, seq: int) -> decide.KnownMessage | None:
+        row = await self._storage.message(self.id, seq)
+        return None if row is None else decide.KnownMessage(row.seq, row.author, row.question, row.is_public)
+
+    def _room_state(self) -> decide.RoomState:
+        """The room as a decision reads it, taken after the look-ups so that it is the newest."""
+        return decide.RoomState(
+            self.spec, self.state, self.moderation, self.head, self._flood,
+            self._settings.max_post_chars, self._settings.max_links, self._clock.now(),
+        )
+
+    async def _carry_out(self, decision: decide.Decision) -> int:
+        """Commit a decision's events, then count its tallies; returns its ack or raises its refusal."""
+        if decision.refused is not None:
+            raise decision.refused
+        if decision.changes:
+            await self._commit(decision.changes, message_key=decision.message_key, reaction_by=decision.reaction_by)
+        self._flood.count(decision.tallies, self._clock.now())
+        return decision.ack
 
     def _close_banned(self, handle: str, reason: str) -> None:
         refusal = Refused("banned", "A moderator has removed you from this session." + (f" {reason}" if reason else ""))

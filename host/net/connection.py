@@ -181,7 +181,7 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox,
         if isinstance(frame, Post):
             seq = await room.post(who, frame)
         elif isinstance(frame, React):
-            seq = await room.react(who, frame)
+            seq = await room.react(who, frame, address)
         elif isinstance(frame, Report):
             seq = await room.report(who, frame, address)
         elif isinstance(frame, (Prepare, Unprepare)):

@@ -14,7 +14,7 @@ from host.protocol.times import ManualClock
 from tests.conftest import Client, Harness, add_session, harness_settings, head_of, make_spec
 
 LIMITS = LimitSettings(
-    rate_posts=10_000, duplicate_seconds=0.0, rate_reactions=5, reaction_toggles=4, rate_reports=3,
+    rate_posts=10_000, duplicate_seconds=0.0, rate_reactions=5, reactions_per_address=8, reaction_toggles=4, rate_reports=3,
     reports_per_address=5, joins_per_address=4,
 )
 
@@ -72,6 +72,20 @@ async def test_a_like_toggled_back_and_forth_stops_growing_the_log(limited: Harn
     assert await head_of(limited) == before + 4
 
 
+async def test_fresh_handles_do_not_reset_the_reaction_rate_of_an_address(limited: Harness) -> None:
+    """Likes from one address stop at `reactions_per_address` a minute, across every handle it uses, and write nothing more."""
+    targets = await posted_by_moderator(limited, 5)
+    answers = []
+    for handle, chunk in (("bob", targets), ("carol", targets[:4])):
+        async with limited.participant(handle) as liker:
+            for seq in chunk:
+                answers.append(await answer(liker, f"{handle}{seq}", type="react", target=seq, emoji="like"))
+    head = await head_of(limited)
+    assert [a["type"] for a in answers] == ["ack"] * 8 + ["error"]
+    assert answers[8]["code"] == "too_many_reactions" and "address" in str(answers[8]["message"])
+    assert head == answers[7]["seq"]
+
+
 async def test_reports_have_a_rate_per_person(limited: Harness) -> None:
     """A fourth report within a minute from one person is refused with too_many_reports."""
     targets = await posted_by_moderator(limited, 4)
@@ -111,8 +125,9 @@ async def test_new_handles_have_a_rate_per_address(limited: Harness) -> None:
 def test_the_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each new limit has its HASHTALK_* variable, and the defaults hold when none is set."""
     assert Settings.from_env().limits == LimitSettings()
-    for variable in ("RATE_REACTIONS", "REACTION_TOGGLES", "RATE_REPORTS", "REPORTS_PER_ADDRESS", "JOINS_PER_ADDRESS"):
+    for variable in ("RATE_REACTIONS", "REACTIONS_PER_ADDRESS", "REACTION_TOGGLES", "RATE_REPORTS", "REPORTS_PER_ADDRESS",
+                     "JOINS_PER_ADDRESS"):
         monkeypatch.setenv(f"HASHTALK_{variable}", "7")
     limits = Settings.from_env().limits
-    assert (limits.rate_reactions, limits.reaction_toggles, limits.rate_reports, limits.reports_per_address,
-            limits.joins_per_address) == (7, 7, 7, 7, 7)
+    assert (limits.rate_reactions, limits.reactions_per_address, limits.reaction_toggles, limits.rate_reports,
+            limits.reports_per_address, limits.joins_per_address) == (7, 7, 7, 7, 7, 7)

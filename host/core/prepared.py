@@ -7,11 +7,16 @@ answer still standing for that question as the guest's own message, through
 the same path as any post, with the cid `prepared-<seq>`: the cid makes the
 posting idempotent, so a server stopped between a drop and its posts makes
 them at its next start, once.
+
+The rules here are pure: the room reads the `prepared` and `unprepared` events
+from the log and hands them in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from host.core import engine
 from host.core.engine import Change, LiveState
@@ -19,9 +24,19 @@ from host.core.identity import Identity
 from host.core.session import SessionSpec
 from host.protocol.frames import Post, Prepare, Unprepare
 from host.protocol.refusal import Refused
-from host.store.sqlite import Storage, StoredEvent
 
 KINDS = ("prepared", "unprepared")
+
+
+class LoggedEvent(Protocol):
+    """An event read back from a session's log, as far as these rules need it."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -35,27 +50,32 @@ class PreparedAnswer:
         return Post(cid=f"prepared-{self.seq}", body=self.body, question=self.question)
 
 
-async def standing(storage: Storage, session_id: int) -> list[PreparedAnswer]:
-    """Every prepared answer not withdrawn, in the order the guest wrote them."""
-    events = await storage.events(session_id, kinds=KINDS)
-    return _standing(events)
+def standing(events: Sequence[LoggedEvent]) -> list[PreparedAnswer]:
+    """Every prepared answer not withdrawn, in the order the guest wrote them, from the log's `KINDS` events."""
+    withdrawn = {event.data["target"] for event in events if event.kind == "unprepared"}
+    return [
+        PreparedAnswer(event.seq, event.data["question"], event.data["body"])
+        for event in events
+        if event.kind == "prepared" and event.seq not in withdrawn
+    ]
 
 
-async def decide(
+def decide(
     frame: Prepare | Unprepare,
     who: Identity,
     spec: SessionSpec,
     state: LiveState,
-    storage: Storage,
-    session_id: int,
+    events: Sequence[LoggedEvent],
     max_chars: int,
 ) -> int | Change:
-    """The event a prepare or unprepare frame appends, or the seq that already answered its resend."""
+    """The event a prepare or unprepare frame appends, or the seq that already answered its resend.
+
+    `events` are the session's `prepared` and `unprepared` events; raises Refused.
+    """
     if who.role != "guest":
         raise Refused("forbidden", "Only the guest prepares answers.")
     if state.state == "ended":
         raise Refused("session_ended", "This session has ended; there is nothing left to prepare for.")
-    events = await storage.events(session_id, kinds=KINDS)
     dropped = len(state.opened)
     if isinstance(frame, Prepare):
         for event in events:
@@ -70,18 +90,9 @@ async def decide(
     for event in events:
         if event.kind == "unprepared" and event.data["target"] == frame.target:
             return event.seq  # withdrawn already: a resend, not a mistake
-    answer = next((a for a in _standing(events) if a.seq == frame.target), None)
+    answer = next((a for a in standing(events) if a.seq == frame.target), None)
     if answer is None:
         raise Refused("bad_target", f"There is no prepared answer {frame.target} to withdraw.")
     if answer.question <= dropped:
         raise Refused("already_dropped", f"Q{answer.question} has dropped and that answer is posted.")
     return Change("unprepared", {"target": frame.target, "by": who.handle})
-
-
-def _standing(events: list[StoredEvent]) -> list[PreparedAnswer]:
-    withdrawn = {event.data["target"] for event in events if event.kind == "unprepared"}
-    return [
-        PreparedAnswer(event.seq, event.data["question"], event.data["body"])
-        for event in events
-        if event.kind == "prepared" and event.seq not in withdrawn
-    ]
