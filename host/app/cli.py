@@ -15,10 +15,11 @@ from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
 from host.app.server import StartupFailed, start_server, tune_garbage_collector
+from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
 from host.protocol.times import SystemClock
-from host.store.lock import DatabaseInUse
+from host.store.lock import DatabaseInUse, ServerLock
 from host.store.sqlite import Storage
 
 
@@ -37,11 +38,12 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
     settings = settings_for(db_path)
 
     async def run() -> None:
+        lock = hold_database(settings, host, port)
         async with Storage(settings.db_path) as storage:
             token_line = await moderator_token_line(storage, settings)
         # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
         # a tenth of the server's time while a restarted crowd reconnects.
-        server = await start_server(settings, host, port, log_level="warning")
+        server = await start_server(settings, host, port, log_level="warning", lock=lock)
         tune_garbage_collector()
         click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
         click.echo(token_line)
@@ -139,11 +141,12 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
     async def run() -> None:
         spec = demo_spec(settings.clock.now())
         guest_token = new_token()
+        lock = hold_database(settings, host, port)  # before the demo session is replaced: it may be in use
         async with Storage(settings.db_path) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
             token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
-        server = await start_server(settings, host, port)
+        server = await start_server(settings, host, port, lock=lock)
         tune_garbage_collector()
         base = f"http://{host}:{server.port}"
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
@@ -163,7 +166,17 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await crowd
 
-    run_async(run)
+    try:
+        run_async(run)
+    except (DatabaseInUse, StartupFailed, OSError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def hold_database(settings: Settings, host: str, port: int) -> ServerLock:
+    """The database's server lock, taken before a serving command touches the database."""
+    lock = ServerLock(settings.db_path)
+    lock.acquire(f"starting on http://{host}:{port}")
+    return lock
 
 
 for command in (session, transcript, import_archive, recap, db):

@@ -121,13 +121,22 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 async def start_server(
-    settings: Settings, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    lock: ServerLock | None = None,
 ) -> RunningServer:
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
 
-    Raises `DatabaseInUse` when another server holds the database file, and
-    `StartupFailed` when the app could not start (uvicorn has logged why) or
-    the installed uvicorn lacks what hashtalk's protocol subclasses use.
+    `lock`, when given, is the database's lock already held by the caller
+    (a command that prepares the database before it serves it, so that no
+    second server's preparations can touch a database in use); it is released
+    when the server stops. Raises `DatabaseInUse` when another server holds
+    the database file, and `StartupFailed` when the app could not start
+    (uvicorn has logged why) or the installed uvicorn lacks what hashtalk's
+    protocol subclasses use.
     """
     try:
         check_installed_uvicorn()
@@ -135,9 +144,12 @@ async def start_server(
         raise StartupFailed(str(error)) from None
     listener = listen(host, port)
     bound_port = listener.getsockname()[1]
-    lock = ServerLock(settings.db_path)
     try:
-        lock.acquire(f"http://{host}:{bound_port}")
+        if lock is None:
+            lock = ServerLock(settings.db_path)
+            lock.acquire(f"http://{host}:{bound_port}")
+        else:
+            lock.announce(f"http://{host}:{bound_port}")
     except BaseException:
         listener.close()
         raise

@@ -27,7 +27,9 @@ class ServerLock:
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self.path = db_path.with_name(db_path.name + ".lock")
+        # Resolved: the same file reached through a link or a relative path is one database, so one lock.
+        resolved = db_path.resolve()
+        self.path = resolved.with_name(resolved.name + ".lock")
         self._descriptor: int | None = None
 
     def acquire(self, address: str) -> None:
@@ -43,9 +45,14 @@ class ServerLock:
                 f"{self.db_path} is already served by another hashtalk server ({holder}); "
                 "stop it first, or give this one another --db"
             ) from None
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"pid {os.getpid()}, {address}\n".encode(), 0)
         self._descriptor = descriptor
+        self.announce(address)
+
+    def announce(self, address: str) -> None:
+        """Write who holds the lock, for the sentence a second server prints: this process and its address."""
+        assert self._descriptor is not None, "announce a lock that is held"
+        os.ftruncate(self._descriptor, 0)
+        os.pwrite(self._descriptor, f"pid {os.getpid()}, {address}\n".encode(), 0)
 
     def release(self) -> None:
         if self._descriptor is None:

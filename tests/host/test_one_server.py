@@ -81,3 +81,12 @@ async def test_a_file_that_is_not_a_database_stops_serve_with_a_sentence(tmp_pat
         assert code != 0
         assert f"{path} cannot be used as a hashtalk database" in err, err
         assert "Traceback" not in err and "serving" not in out
+
+
+async def test_a_second_demo_changes_nothing_in_a_database_already_served(harness: Harness) -> None:
+    """`hashtalk demo` takes the lock before it replaces the demo session, so a refused one leaves the first's alone."""
+    code, _, err = await run_hashtalk("demo", "--db", str(harness.db_path), "--port", "0")
+    async with Storage(harness.db_path) as storage:
+        stored = await storage.session("demo")
+    assert code != 0 and harness.server.url in err, err
+    assert stored is None, "the refused demo wrote its session into a database another server holds"
