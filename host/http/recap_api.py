@@ -13,7 +13,6 @@ each other without seeing it. Restore and regenerate only ever add versions.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import unicodedata
 from dataclasses import asdict
@@ -23,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from host.core.settings import Settings
-from host.http.request_body import BodyTooLarge, body_within
+from host.http.request_body import BodyTooLarge, body_within, parsed_json
 from host.http.writer_links import may_write
 from host.live.rendering import Renderer, Rendering, TooCostly
 from host.live.rooms import Rooms
@@ -279,8 +278,8 @@ async def _body(request: Request) -> dict[str, Any]:
     except BodyTooLarge:
         raise _Refusal(413, "too_large", f"A request is at most {MAX_BODY_BYTES // 1024} KiB.") from None
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        body = parsed_json(raw)
+    except ValueError:
         raise _Refusal(400, "bad_json", "The body must be a JSON object.") from None
     if not isinstance(body, dict):
         raise _Refusal(400, "bad_json", "The body must be a JSON object.")

@@ -9,6 +9,9 @@ and refused as soon as it passes the cap; the rest is never read.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from starlette.requests import Request
 
 
@@ -33,3 +36,16 @@ async def body_within(request: Request, limit: int) -> bytes:
             raise BodyTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def parsed_json(raw: bytes) -> Any:
+    """The body as JSON; ValueError when it is not JSON (nested past the parser's recursion limit included).
+
+    Nesting a few thousand arrays deep makes the parser raise RecursionError,
+    which no caller expects from a bad body: it would be a 500 and a traceback
+    in the server's log for every such request.
+    """
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise ValueError(str(error)) from None

@@ -8,7 +8,6 @@ so a mistake gets the same sentence naming the field.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -18,7 +17,7 @@ from host.core.session import SessionSpec
 from host.core.sessionfile import SessionFileError, session_from_data, session_to_data
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
-from host.http.request_body import BodyTooLarge, body_within
+from host.http.request_body import BodyTooLarge, body_within, parsed_json
 from host.http.writer_links import issue_writer_token, writer_link
 from host.live.rooms import Rooms
 from host.net.access import is_moderator_token
@@ -121,8 +120,8 @@ async def _spec_from_body(request: Request, *, slug: str | None = None) -> Sessi
     except BodyTooLarge:
         return _error(413, "too_large", f"A session definition is at most {MAX_BODY_BYTES // 1024} KiB.")
     try:
-        data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data: Any = parsed_json(body)
+    except ValueError:
         return _error(400, "bad_json", "The body must be a JSON object with the session file's fields.")
     if slug is not None and isinstance(data, dict):
         data.setdefault("slug", slug)

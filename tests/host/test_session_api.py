@@ -142,3 +142,16 @@ async def test_a_huge_pacing_duration_is_a_400_naming_the_field(http: httpx.Asyn
     answer = await http.post("/api/sessions", json=definition(pacing=pacing), headers=AUTH)
     assert (answer.status_code, answer.json()["code"]) == (400, "bad_session")
     assert answer.json()["message"].startswith("pacing.question: ")
+
+
+async def test_a_body_nested_past_the_parsers_limit_is_a_400(harness: Harness, http: httpx.AsyncClient) -> None:
+    """JSON nested thousands deep is a 400 `bad_json` from the session API and the recap API, never a 500."""
+    deep = "[" * 100_000 + "]" * 100_000
+    headers = {"Content-Type": "application/json", **AUTH}
+    created = await http.post("/api/sessions", content=deep, headers=headers)
+    await add_session(harness.db_path, make_spec())
+    saved = await http.post(
+        "/api/sessions/chat/recap/versions", content=deep, headers=headers
+    )
+    assert (created.status_code, created.json()["code"]) == (400, "bad_json")
+    assert (saved.status_code, saved.json()["code"]) == (400, "bad_json")
