@@ -6,6 +6,7 @@ origin, 503 when full), so nothing is spent on a connection that must not be.
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -84,5 +85,28 @@ def _without_default_port(scheme: str, authority: str) -> str:
 
 
 def client_address(websocket: WebSocket) -> str:
+    """Who the per-address limits count this connection as (see `limited_address`)."""
     # uvicorn has already replaced this with X-Forwarded-For when the peer is a trusted proxy.
-    return websocket.client.host if websocket.client else "unknown"
+    return limited_address(websocket.client.host) if websocket.client else "unknown"
+
+
+IPV6_PREFIX = 64
+"""The IPv6 prefix one subscriber is given: the per-address limits count a whole /64 as one address."""
+
+
+def limited_address(address: str) -> str:
+    """The address as the per-address limits count it: an IPv4 address as it is, an IPv6 address by its /64.
+
+    One home or phone holds a whole /64 and can pick any address in it, so
+    counted address by address, each connection, join or report could come
+    from a fresh one. An IPv4 address mapped into IPv6 is the IPv4 address.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_PREFIX), strict=False))
+    return address

@@ -27,6 +27,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from host.core.settings import Settings
+from host.net.gate import limited_address
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,9 @@ class _GuardedHTTP(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         peer = transport.get_extra_info("peername")
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
+        peer_address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
+        # A trusted proxy is known by its own address; anyone else is counted as the limits count addresses.
+        address = peer_address if _listed(peer_address, self.handshakes.exempt) else limited_address(peer_address)
         if not self.handshakes.take(address):
             transport.abort()
             return
