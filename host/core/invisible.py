@@ -12,6 +12,7 @@ Mechanisms) excludes them from identifiers for the same reason.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 
 DEFAULT_IGNORABLE: tuple[tuple[int, int], ...] = (
     (0x00AD, 0x00AD),  # soft hyphen
@@ -54,6 +55,14 @@ def without_invisible(text: str) -> str:
     return "".join(char for char in text if not is_invisible(char))
 
 
+DRAWS_NOTHING = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""General categories whose characters draw no glyph: controls, format characters (the interlinear annotation
+marks U+FFF9-FFFB among them, which are not default-ignorable), lone surrogates and line or paragraph separators."""
+
+
 def has_visible_text(text: str) -> bool:
-    """Whether `text` has a character that is neither white space nor invisible."""
-    return any(not char.isspace() and not is_invisible(char) for char in text)
+    """Whether `text` has a character a reader can see: not white space, not invisible, not a control or format."""
+    return any(
+        not char.isspace() and not is_invisible(char) and unicodedata.category(char) not in DRAWS_NOTHING
+        for char in text
+    )

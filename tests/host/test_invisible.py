@@ -34,7 +34,7 @@ async def test_a_post_of_only_invisible_characters_is_empty(live: Harness) -> No
     """A post made of fillers, zero-width characters and spaces is refused as empty; an emoji joined by ZWJ is not."""
     async with live.participant("ana") as ana, live.client(role="viewer") as viewer:
         refused = [await ana.post(filler * 3, cid=f"f{n}") for n, filler in enumerate(FILLERS)]
-        mixed = await ana.post(" \u3164\u200b\u2800\u00a0\ufeff ", cid="mixed")
+        mixed = await ana.post(" \u3164\u200b\u2800\u00a0\ufeff\ufff9\ufffa\ufffb\u0001 ", cid="mixed")
         emoji = await ana.post("A1: \U0001f469\u200d\U0001f4bb", cid="emoji")
         shown = await viewer.recv_until(kind("message"))
     assert [answer.get("code") for answer in refused + [mixed]] == ["empty_post"] * (len(FILLERS) + 1)
