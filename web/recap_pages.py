@@ -26,7 +26,7 @@ from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.live.rendering import Renderer, Rendering
 from host.live.transcript_source import load_source
 from host.net.own_address import link_base
-from host.store.sqlite import PublishedRecap, Storage, StoredSession
+from host.store.interface import PublishedRecap, Storage, StoredSession
 from transcripts.chart import answers_chart
 from transcripts.model import long_date
 from transcripts.render import STANDALONE_POLICY, page_around
@@ -119,7 +119,7 @@ async def _published(request: Request) -> tuple[StoredSession | None, PublishedR
 
 async def _chart(request: Request, stored: StoredSession) -> str | None:
     storage: Storage = request.app.state.storage
-    key = (str(storage.path), stored.id, await storage.head(stored.id))
+    key = (storage.location, stored.id, await storage.head(stored.id))
     if key not in _charts:
         source = await load_source(storage, stored)
         counted = await asyncio.to_thread(lambda: activity(build_transcript(source)))

@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -31,7 +31,7 @@ from host.live.transcript_source import load_source
 from host.net.own_address import link_base
 from host.protocol.plain_text import is_unicode
 from host.protocol.times import iso
-from host.store.sqlite import RecapVersion, StaleBase, Storage, StoredSession
+from host.store.interface import RecapVersion, StaleBase, Storage, StoredSession
 from transcripts.quotes import quotable_posts
 from transcripts.recap import build_recap
 
@@ -309,7 +309,7 @@ async def _renders_in_time(request: Request, text: str) -> Rendering:
         ) from None
 
 
-def _is_id(value: object) -> bool:
+def _is_id(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST_ID
 
 

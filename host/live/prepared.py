@@ -19,7 +19,7 @@ from host.core.identity import Identity
 from host.core.session import SessionSpec
 from host.protocol.frames import Post, Prepare, Unprepare
 from host.protocol.refusal import Refused
-from host.store.sqlite import Storage, StoredEvent
+from host.store.interface import Storage, StoredEvent
 
 KINDS = ("prepared", "unprepared")
 
