@@ -148,7 +148,7 @@ class Storage(Protocol):
         """Committed events with `since` < seq <= `until`, of these `kinds`, in `seq` order, at most `limit` of them.
 
         Sees every append that completed before the call, however many reads
-        run at once.
+        run at once. A long read does not hold up the event loop.
         """
         ...
 

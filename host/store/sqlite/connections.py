@@ -1,17 +1,23 @@
-"""The SQLite file's connections: one writer, one reader.
+"""The SQLite file's connections: one writer, a reader for lookups, a reader for the log.
 
 In WAL mode a reader sees only committed rows, so a replay never shows an
-event that might still roll back.
+event that might still roll back. The log has a reader of its own whose row
+factory decodes each event in that connection's thread: a whole transcript
+(160,000 events) is then read without holding the event loop, and the live
+lookups on the other reader do not queue behind it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from pathlib import Path
 from typing import Any, Self
 
 import aiosqlite
 
+from host.store.rows import StoredEvent
 from host.store.sqlite.migrations import migrate
 
 
@@ -22,6 +28,7 @@ class SqliteConnections:
         self.path = path
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._log_reader: aiosqlite.Connection | None = None
         # One writer connection is shared by every room: a transaction must not
         # interleave with another coroutine's statements.
         self._write_lock = asyncio.Lock()
@@ -37,16 +44,19 @@ class SqliteConnections:
             async with self._transaction() as db:
                 await migrate(db)
             self._reader = await _connect(self.path)
+            self._log_reader = await _connect(self.path)
+            # aiosqlite types the setter as a class, though sqlite3 takes any callable of (cursor, row).
+            self._log_reader.row_factory = _stored_event  # type: ignore[assignment]
         except BaseException:
             # A connection left open keeps its thread, and the process, alive (a file that is not a database).
             await self.close()
             raise
 
     async def close(self) -> None:
-        for connection in (self._reader, self._writer):
+        for connection in (self._log_reader, self._reader, self._writer):
             if connection is not None:
                 await connection.close()
-        self._reader = self._writer = None
+        self._log_reader = self._reader = self._writer = None
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -67,6 +77,17 @@ class SqliteConnections:
     def _read(self) -> aiosqlite.Connection:
         assert self._reader is not None, "storage is not open"
         return self._reader
+
+    @property
+    def _read_log(self) -> aiosqlite.Connection:
+        """The reader whose rows are StoredEvents: only `SELECT seq, kind, at, data FROM events` runs on it."""
+        assert self._log_reader is not None, "storage is not open"
+        return self._log_reader
+
+
+def _stored_event(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> StoredEvent:
+    """A row of the log as an event, built in the reader's thread (the JSON decoding is most of a read's cost)."""
+    return StoredEvent(row[0], row[1], row[2], json.loads(row[3]))
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

@@ -43,8 +43,9 @@ class LogTables(SqliteConnections):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        rows = await self._read.execute_fetchall(sql, params)
-        return [StoredEvent(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
+        # The log reader's rows are already StoredEvents, decoded in its thread.
+        events: Iterable[Any] = await self._read_log.execute_fetchall(sql, params)
+        return list(events)
 
     async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
         async with self._transaction() as db:
