@@ -1,7 +1,7 @@
 """What a fault must not have done to the log, read straight from the SQLite file (read-only) after the run.
 
 The server is stopped first, so nothing but the file is asked: the events
-table is the source of truth (host/store/sqlite.py), `messages` its projection.
+table is the source of truth (host/store/sqlite/log.py), `messages` its projection.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from bench.target import bench_spec  # noqa: E402
 from host.app.server import start_server, tune_garbage_collector  # noqa: E402
 from host.core.settings import Settings  # noqa: E402
 from host.core.tokens import new_token, token_hash  # noqa: E402
-from host.store.sqlite import Storage  # noqa: E402
+from host.store.engines import storage_at  # noqa: E402
 
 WS_IMPLEMENTATIONS = {"wire": "host.net.wire:WireProtocol"}
 """What `--ws` may name: the protocol `hashtalk serve` runs. (uvicorn's own no longer serve the app: fan-out
@@ -52,7 +52,7 @@ def _use_ws(name: str) -> None:
 
 
 async def serve(db_path: Path, gc_tune: bool) -> None:
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
     # As bench/target.py runs `hashtalk serve`: every receiver comes from 127.0.0.1.
     settings = Settings.from_env(db_path=db_path, max_per_address=0)

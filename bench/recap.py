@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from host.live.transcript_source import load_source  # noqa: E402
-from host.store.sqlite import Storage  # noqa: E402
+from host.store.engines import storage_at  # noqa: E402
 from tests.host.chatdb import store_chat  # noqa: E402
 from tests.transcripts.chatgen import generate_chat  # noqa: E402
 from transcripts.recap import build_recap  # noqa: E402
@@ -48,7 +48,7 @@ def main() -> int:
 
         async def from_file() -> tuple[float, float]:
             started, started_cpu = time.perf_counter(), time.process_time()
-            async with Storage(db_path) as storage:
+            async with storage_at(db_path) as storage:
                 stored = await storage.session("leadership")
                 assert stored is not None
                 source = await load_source(storage, stored)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.target import SLUG, bench_spec, start_session
 from host.core.tokens import new_token, token_hash
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -65,7 +65,7 @@ class RestartableServer:
 
     async def create_session(self) -> None:
         """Store the session once, as `hashtalk session add` would; every start finds it in the file."""
-        async with Storage(self.db_path) as storage:
+        async with storage_at(self.db_path) as storage:
             await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
 
     async def start(self) -> None:

@@ -24,7 +24,7 @@ from websockets.asyncio.client import connect
 
 from host.core.session import Guest, Pacing, SessionSpec
 from host.core.tokens import new_token, token_hash
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 
 SLUG = "bench"
 REPO = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ class HashtalkServer(PinnedServer):
 
     async def prepare(self) -> None:
         """Store the session as `hashtalk session add` would."""
-        async with Storage(self.db_path) as storage:
+        async with storage_at(self.db_path) as storage:
             await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
 
     async def open_for_posts(self) -> None:

@@ -20,7 +20,7 @@ from host.core.session import Guest, Pacing, SessionSpec
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.protocol.times import ManualClock, parse_iso
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 
 T0 = parse_iso("2026-12-03T16:00:00Z")
 MODERATOR_TOKEN = "test-moderator-token"
@@ -57,7 +57,7 @@ def make_spec(
 async def add_session(db_path: Path, spec: SessionSpec) -> str:
     """Store a session the way `hashtalk session add` does; returns its guest token."""
     guest_token = new_token()
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         await storage.add_session(spec, token_hash(guest_token), T0)
     return guest_token
 
@@ -193,7 +193,7 @@ async def live(harness: Harness) -> Harness:
 
 async def head_of(harness: Harness, slug: str = "chat") -> int:
     """The last seq in a session's log, read from the file."""
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session(slug)
         assert stored is not None
         return await storage.head(stored.id)

@@ -27,7 +27,7 @@ from host.live.rendering import Renderer, Rendering
 from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.live.transcript_source import load_source
 from host.net.own_address import link_base
-from host.store.sqlite import PublishedRecap, Storage, StoredSession
+from host.store.interface import PublishedRecap, Storage, StoredSession
 from transcripts.chart import answers_chart
 from transcripts.model import long_date
 from transcripts.render import STANDALONE_POLICY, page_around

@@ -19,8 +19,8 @@ from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
 from host.protocol.times import SystemClock
+from host.store.engines import storage_at
 from host.store.lock import DatabaseInUse, ServerLock
-from host.store.sqlite import Storage
 
 
 @click.group()
@@ -39,7 +39,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
 
     async def run() -> None:
         lock = hold_database(settings, host, port)
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             token_line = await moderator_token_line(storage, settings)
         # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
         # a tenth of the server's time while a restarted crowd reconnects.
@@ -81,7 +81,7 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
         raise click.UsageError("--replace is for writer links")
 
     async def issue() -> str:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             if kind == "moderator":
                 return await issue_moderator_token(storage, SystemClock().now())
             stored = await storage.session(slug or "")
@@ -142,7 +142,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         spec = demo_spec(settings.clock.now())
         guest_token = new_token()
         lock = hold_database(settings, host, port)  # before the demo session is replaced: it may be in use
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
             token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)

@@ -10,7 +10,7 @@ import click
 from host.app.cli_common import db_option, run_async, settings_for
 from host.protocol.plain_text import clean
 from host.store.check import Report, check_database
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 
 
 @click.group()
@@ -32,7 +32,7 @@ def db_check(db_path: Path | None) -> None:
         raise click.ClickException(f"no database at {path}")
 
     async def check() -> Report:
-        async with Storage(path) as storage:
+        async with storage_at(path) as storage:
             return await check_database(storage)
 
     try:

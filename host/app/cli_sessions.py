@@ -22,7 +22,8 @@ from host.core.tokens import new_token, token_hash
 from host.live.room import load_state
 from host.protocol.plain_text import clean
 from host.protocol.times import SystemClock, parse_iso
-from host.store.sqlite import SessionExists, Storage, StoredEvent
+from host.store.engines import storage_at
+from host.store.interface import SessionExists, StoredEvent
 
 
 @click.group()
@@ -46,7 +47,7 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
     guest_token = new_token()
 
     async def add() -> None:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             await storage.add_session(spec, token_hash(guest_token), SystemClock().now())
 
     try:
@@ -67,7 +68,7 @@ def session_list(db_path: Path | None) -> None:
     settings = settings_for(db_path)
 
     async def rows() -> list[tuple[str, ...]]:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             result: list[tuple[str, ...]] = []
             for stored in await storage.sessions():
                 state = await load_state(storage, stored)
@@ -99,7 +100,7 @@ def session_show(slug: str, db_path: Path | None) -> None:
     settings = settings_for(db_path)
 
     async def show() -> list[tuple[str, str]]:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             stored = await storage.session(slug)
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
@@ -135,7 +136,7 @@ def session_modlog(slug: str, db_path: Path | None) -> None:
     settings = settings_for(db_path)
 
     async def read() -> list[StoredEvent]:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             stored = await storage.session(slug)
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
@@ -165,7 +166,7 @@ def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> N
     settings = settings_for(db_path)
 
     async def inspect() -> tuple[str, str, int]:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             stored = await storage.session(slug)
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
@@ -179,7 +180,7 @@ def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> N
         click.confirm(f"Remove “{slug}” ({clean(title)}) and its {messages} post(s) for good?", abort=True)
 
     async def remove() -> bool:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             return await storage.delete_session(slug)
 
     if not run_async(remove):

@@ -18,7 +18,8 @@ from host.live.recap_drafts import DRAFT_AUTHOR
 from host.live.transcript_source import load_source, session_info
 from host.protocol.plain_text import clean, clean_lines
 from host.protocol.times import SystemClock
-from host.store.sqlite import ImportedParticipant, NewEvent, SessionExists, Storage
+from host.store.engines import storage_at
+from host.store.interface import ImportedParticipant, NewEvent, SessionExists
 from transcripts.archive import ArchiveError, read_archive
 from transcripts.export import FORMATS, export
 from transcripts.model import Source
@@ -102,7 +103,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
 
     async def store() -> None:
         now = SystemClock().now()
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             # Tokens nobody holds: an imported participant cannot resume a session that is over.
             tokens = [token_hash(new_token()) for _ in people]
             session_id = await storage.import_session(spec, token_hash(new_token()), now, events, people, tokens)
@@ -153,7 +154,7 @@ def _source(slug: str, db_path: Path | None) -> Source:
     loaded: list[Source] = []
 
     async def load() -> None:
-        async with Storage(settings.db_path) as storage:
+        async with storage_at(settings.db_path) as storage:
             stored = await storage.session(slug)
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")

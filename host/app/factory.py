@@ -25,7 +25,7 @@ from host.live.transcript_cache import TranscriptCache
 from host.net.connection import session_socket
 from host.net.gate import ConnectionCount
 from host.net.own_address import HostGate
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from web.routes import ROUTES as WEB_ROUTES
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings) -> SocketsFirst:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        storage = Storage(settings.db_path)
+        storage = storage_at(settings.db_path)
         await storage.open()
         drafts = RecapDrafts(storage, settings)
         rooms = Rooms(storage, settings, drafts)

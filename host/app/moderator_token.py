@@ -7,7 +7,7 @@ from pathlib import Path
 
 from host.core.settings import Settings, saved_token_path
 from host.core.tokens import new_token, token_hash
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 
 
 async def issue_moderator_token(storage: Storage, now: float, saved_at: Path | None = None) -> str:

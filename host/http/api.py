@@ -12,7 +12,7 @@ from host.live.room import Room
 from host.live.rooms import Rooms
 from host.protocol.frames import MAX_NUMBER
 from host.protocol.times import iso
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 
 MAX_EVENTS_PAGE = 5000
 

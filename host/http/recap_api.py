@@ -30,7 +30,7 @@ from host.live.transcript_source import load_source
 from host.net.own_address import link_base
 from host.protocol.plain_text import is_unicode
 from host.protocol.times import iso
-from host.store.sqlite import RecapVersion, StaleBase, Storage, StoredSession
+from host.store.interface import RecapVersion, StaleBase, Storage, StoredSession
 from transcripts.quotes import quotable_posts
 from transcripts.recap import build_recap
 

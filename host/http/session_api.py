@@ -23,7 +23,7 @@ from host.live.rooms import Rooms
 from host.net.access import is_moderator_token
 from host.net.own_address import link_base
 from host.protocol.refusal import Refused
-from host.store.sqlite import SessionExists, Storage
+from host.store.interface import SessionExists, Storage
 
 MAX_BODY_BYTES = 256 * 1024
 """A session of 50 questions with notes fits many times over."""

@@ -22,7 +22,7 @@ from host.live.rooms import Rooms
 from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.live.transcript_source import load_source
 from host.net.access import is_moderator_token
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 from transcripts.export import FORMATS, MEDIA_TYPES, export
 from transcripts.transcript import build_transcript
 

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.net.access import is_moderator_token
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 
 
 async def issue_writer_token(storage: Storage, session_id: int, now: float, *, replace: bool = False) -> str:

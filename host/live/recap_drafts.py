@@ -15,7 +15,7 @@ import logging
 
 from host.core.settings import Settings
 from host.live.transcript_source import load_source
-from host.store.sqlite import Storage, StoredSession
+from host.store.interface import Storage, StoredSession
 from transcripts.recap import build_recap
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from host.live.fanout import Hub, Views
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
-from host.store.sqlite import NewEvent, Storage, StoredSession
+from host.store.interface import NewEvent, Storage, StoredSession
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from host.live.recap_drafts import RecapDrafts
 from host.live.room import Room
 from host.protocol.frames import error_frame
 from host.protocol.refusal import Refused
-from host.store.sqlite import Storage, StoredSession
+from host.store.interface import Storage, StoredSession
 
 
 class Rooms:

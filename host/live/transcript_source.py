@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from host.core.session import SessionSpec
-from host.store.sqlite import Storage, StoredSession
+from host.store.interface import Storage, StoredSession
 from transcripts.model import GuestInfo, LogEvent, Person, SessionInfo, Source, folded_handle
 
 

@@ -12,7 +12,7 @@ from host.core.tokens import new_token, token_hash
 from host.live.room import Room
 from host.protocol.frames import Hello
 from host.protocol.refusal import Refused
-from host.store.sqlite import HandleTaken, Storage
+from host.store.interface import HandleTaken, Storage
 
 JOIN_RETRY_SECONDS = 600.0
 """How long after joining a hello with the same join id still gets the participant back.

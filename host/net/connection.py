@@ -42,7 +42,7 @@ from host.protocol.frames import (
 )
 from host.protocol.refusal import Refused
 from host.protocol.times import iso
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 
 log = logging.getLogger(__name__)
 

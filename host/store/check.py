@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host.core.identity import Identity
-from host.store.sqlite import Storage, StoredEvent, StoredSession
+from host.store.interface import Storage, StoredEvent, StoredSession
 
 PAGE = 5_000
 """Events read at a time: a long session's log is checked without holding all of it."""

@@ -8,7 +8,8 @@ from pathlib import Path
 from host.core.handles import handle_key, handle_keys
 from host.core.session import Guest, Pacing, SessionSpec
 from host.core.tokens import new_token, token_hash
-from host.store.sqlite import ImportedParticipant, NewEvent, Storage
+from host.store.engines import storage_at
+from host.store.interface import ImportedParticipant, NewEvent
 from tests.transcripts.chatgen import Chat
 
 
@@ -42,7 +43,7 @@ async def store_chat(db_path: Path, chat: Chat, **overrides: object) -> int:
         ImportedParticipant(p.handle, (handle_key(p.handle), handle_keys(p.handle)), p.joined_at, p.quote)
         for p in chat.source.people
     ]
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         return await storage.import_session(
             spec, token_hash(new_token()), spec.starts_at, events, people, [token_hash(new_token()) for _ in people]
         )

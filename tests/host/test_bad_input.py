@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import WAIT, Harness, head_of
 
 
@@ -106,7 +106,7 @@ async def test_a_wrong_hello_is_refused_and_closed(live: Harness, hello: dict[st
     """A hello that cannot be admitted gets its code, then the connection closes; nobody joins."""
     error, close_code = await live.refused_hello(**hello)
     assert error["code"] == code and close_code == 1008
-    async with Storage(live.db_path) as storage:
+    async with storage_at(live.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         assert (await storage.counts(stored.id)).participants == 0

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from host.app.cli import main
 from host.core.settings import saved_token_path
 from host.core.tokens import token_hash
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.host.test_sessionfile import GOOD
 
 
@@ -46,7 +46,7 @@ def test_session_add_then_list_and_show(tmp_path: Path, session_file: Path) -> N
     assert re.search(r"participants:\s+0", out) and "Gene Petrov (@genepetrov)" in out
 
     async def guest_token_is_stored() -> bool:
-        async with Storage(Path(db)) as storage:
+        async with storage_at(Path(db)) as storage:
             stored = await storage.session("leadership")
             assert stored is not None
             return await storage.guest_token_matches(stored.id, token_hash(guest.group(1)))
@@ -101,7 +101,7 @@ def test_token_prints_a_fresh_valid_moderator_token(tmp_path: Path) -> None:
     assert first != second and len(first) >= 24
 
     async def valid(token: str) -> bool:
-        async with Storage(db) as storage:
+        async with storage_at(db) as storage:
             return await storage.moderator_token_matches(token_hash(token))
 
     assert asyncio.run(valid(first)) and asyncio.run(valid(second))
@@ -130,7 +130,7 @@ def test_token_writer_prints_a_link_to_the_recap_editor(tmp_path: Path, session_
     assert code == 0 and second.startswith("http://127.0.0.1:8000/s/leadership/recap/edit#writer=")
 
     async def valid(link: str) -> bool:
-        async with Storage(Path(db)) as storage:
+        async with storage_at(Path(db)) as storage:
             stored = await storage.session("leadership")
             assert stored is not None
             return await storage.writer_token_matches(stored.id, token_hash(link.strip().split("#writer=")[1]))

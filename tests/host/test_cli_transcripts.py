@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from host.app.cli import main
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.host.chatdb import store_chat
 from tests.host.test_sessionfile import GOOD
 from tests.transcripts.chatgen import generate_chat
@@ -85,7 +85,7 @@ def test_import_reports_bad_rows_by_line_and_imports_the_rest(tmp_path: Path) ->
     assert [a["author"] for a in q1["answers"]] == ["genepetrov", "kathryn", "tom"]
 
     async def drafts() -> list[str]:
-        async with Storage(Path(db)) as storage:
+        async with storage_at(Path(db)) as storage:
             stored = await storage.session("leadership")
             assert stored is not None
             return [r.kind for r in await storage.recaps(stored.id)]

@@ -15,7 +15,7 @@ import pytest
 from host.app.server import start_server
 from host.live.rendering import Renderer
 from host.protocol.times import ManualClock
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import MODERATOR_TOKEN, WAIT, Client, Harness, add_session, harness_settings, make_spec
 from tests.web.scenes import ended_chat
 
@@ -110,7 +110,7 @@ async def test_a_costly_version_stored_earlier_is_shown_as_text_and_rendered_onc
 ) -> None:
     """A costly version stored before texts were checked is published as plain text after one bounded rendering,
     readers asking for it, all at once, never hold up /healthz or an ack, and restoring it is refused."""
-    async with Storage(bounded.db_path) as storage:
+    async with storage_at(bounded.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         version = await storage.add_recap(stored.id, COSTLY, "edited", "Eve", bounded.clock.now())

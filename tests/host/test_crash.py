@@ -15,7 +15,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import MODERATOR_TOKEN, WAIT, Client, add_session, make_spec
 
 
@@ -63,7 +63,7 @@ async def test_sigkill_right_after_an_ack_keeps_the_post(db_path: Path) -> None:
 
     assert [f["seq"] for f in replayed if f["kind"] == "message"] == [a["seq"] for a in acked[10:]]
     assert resent["seq"] == acked[19]["seq"]  # the retry after the crash is not a second post
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         assert await storage.integrity_ok()
         stored = await storage.session("chat")
         assert stored is not None

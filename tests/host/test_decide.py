@@ -24,7 +24,7 @@ from host.core.identity import Identity
 from host.core.moderation import Moderation, Settings, Target, WordFilter
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare
 from host.protocol.refusal import Refused
-from host.store.sqlite import StoredEvent
+from host.store.interface import StoredEvent
 from tests.conftest import T0, make_spec
 
 NOW = T0 + 1000.0

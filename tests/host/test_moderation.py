@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from host.core.tokens import new_token, token_hash
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import WAIT, Client, Harness, head_of
 
 
@@ -59,7 +59,7 @@ async def test_each_action_is_the_moderators_alone(live: Harness, action: str, a
 
 async def _guest_token(harness: Harness) -> str:
     token = new_token()
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         await storage.set_guest_token("chat", token_hash(token))
     return token
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from host.app.server import start_server
+from host.store.engines import storage_at
 from host.store.lock import DatabaseInUse
-from host.store.sqlite import Storage
 from tests.conftest import Harness, harness_settings
 from tests.host.test_sessionfile import GOOD
 
@@ -66,7 +66,7 @@ async def test_session_add_still_works_while_the_server_runs(harness: Harness, t
     session_file.write_text(GOOD, encoding="utf-8")
     code, out, err = await run_hashtalk("session", "add", str(session_file), "--db", str(harness.db_path))
     assert code == 0, err
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         assert await storage.session("leadership") is not None
 
 
@@ -86,7 +86,7 @@ async def test_a_file_that_is_not_a_database_stops_serve_with_a_sentence(tmp_pat
 async def test_a_second_demo_changes_nothing_in_a_database_already_served(harness: Harness) -> None:
     """`hashtalk demo` takes the lock before it replaces the demo session, so a refused one leaves the first's alone."""
     code, _, err = await run_hashtalk("demo", "--db", str(harness.db_path), "--port", "0")
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("demo")
     assert code != 0 and harness.server.url in err, err
     assert stored is None, "the refused demo wrote its session into a database another server holds"

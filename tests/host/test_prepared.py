@@ -10,7 +10,8 @@ import httpx
 
 from host.app.server import start_server
 from host.protocol.times import ManualClock
-from host.store.sqlite import NewEvent, Storage
+from host.store.engines import storage_at
+from host.store.interface import NewEvent
 from tests.conftest import Client, Harness, add_session, harness_settings, make_spec
 
 
@@ -94,7 +95,7 @@ async def test_a_withdrawn_answer_is_not_posted_and_a_resend_is_not_doubled(harn
         await guest.send(type="unprepare", target=kept["seq"], cid="u2")
         gone = await guest.recv_until(lambda f: f.get("cid") == "u2")
     assert gone["code"] == "already_dropped"
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         bodies = [e.data["message"]["body"] for e in await storage.events(stored.id, kinds=("message",))]
@@ -130,7 +131,7 @@ async def test_bad_prepare_frames_get_clear_errors(harness: Harness) -> None:
 async def test_a_stop_between_a_drop_and_its_posts_is_mended_at_start(db_path: Path, clock: ManualClock) -> None:
     """A log where Q2 dropped but the prepared answer was never posted gets the post once at the next start."""
     await add_session(db_path, make_spec())
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         now = clock.now()
@@ -145,6 +146,6 @@ async def test_a_stop_between_a_drop_and_its_posts_is_mended_at_start(db_path: P
     for _ in range(2):  # the second start finds the post made and makes no other
         server = await start_server(harness_settings(db_path, clock))
         await server.stop()
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         events = await storage.events(stored.id, kinds=("message",))
     assert [(e.seq, e.data["message"]["body"], e.data["message"]["role"]) for e in events] == [(4, "A1: ready", "guest")]

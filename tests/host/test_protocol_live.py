@@ -6,7 +6,7 @@ import asyncio
 from contextlib import AsyncExitStack
 
 from host.protocol.times import iso
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import T0, Harness, add_session, make_spec
 
 
@@ -108,7 +108,7 @@ async def test_a_resent_cid_returns_the_same_seq_and_writes_once(harness: Harnes
     async with harness.client(role="participant", token=token) as ana_again:
         third = await ana_again.post("only once", cid="retry-me")
     assert first["seq"] == again["seq"] == third["seq"]
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         assert (await storage.counts(stored.id)).messages == 1
@@ -170,7 +170,7 @@ async def test_the_quote_choice_is_kept_with_the_participant(harness: Harness) -
         pass
     async with harness.participant("open"):
         pass
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         choices = {p.handle: p.quote for p in await storage.participants(stored.id)}

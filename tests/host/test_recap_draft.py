@@ -8,7 +8,7 @@ from pathlib import Path
 from host.app.server import RunningServer, start_server
 from host.live.recap_drafts import RecapDrafts
 from host.protocol.times import ManualClock
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import WAIT, Harness, add_session, harness_settings, make_spec
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import generate_chat
@@ -20,7 +20,7 @@ def _drafts(server: RunningServer) -> RecapDrafts:
 
 
 async def _recaps(db_path: Path, slug: str) -> list[tuple[str, str, str]]:
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         stored = await storage.session(slug)
         assert stored is not None
         return [(r.kind, r.author, r.body_md) for r in await storage.recaps(stored.id)]

@@ -18,7 +18,7 @@ from host.app.cli import main
 from host.app.server import start_server
 from host.core.flood import LimitSettings
 from host.protocol.times import ManualClock
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import WAIT, Harness, add_session, harness_settings, make_spec
 
 
@@ -136,7 +136,7 @@ async def test_random_frames_never_crash_the_server(harness: Harness) -> None:
     await add_session(harness.db_path, make_spec())
     async with harness.moderator() as moderator:
         await moderator.mod("start")
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         session_id = stored.id

@@ -6,7 +6,7 @@ from typing import Any
 
 from host.app.server import start_server
 from host.protocol.times import ManualClock, parse_iso
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import T0, Client, Harness, add_session, harness_settings, make_spec
 
 
@@ -111,7 +111,7 @@ async def test_a_restart_mid_session_resumes_and_drops_what_fell_due(db_path: An
     drop = missed[-1]
     assert drop["question"] == 2
     assert parse_iso(drop["next_at"]) == T0 + 90 + 60  # the pace restarts from the late drop
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         events = await storage.events(stored.id)

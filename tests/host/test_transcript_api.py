@@ -7,7 +7,8 @@ import io
 
 import httpx
 
-from host.store.sqlite import NewEvent, Storage
+from host.store.engines import storage_at
+from host.store.interface import NewEvent
 from tests.conftest import MODERATOR_TOKEN, Harness, add_session, make_spec
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import generate_chat
@@ -72,7 +73,7 @@ async def test_a_hide_in_the_log_takes_the_post_out(harness: Harness) -> None:
         await moderator.mod("start")
         kept = await ana.post("A1: kind words", cid="k")
         rude = await ana.post("A1: rude words", cid="r")
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         at = harness.clock.now()

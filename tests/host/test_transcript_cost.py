@@ -12,7 +12,7 @@ import pytest
 from host.app.server import start_server
 from host.live.transcript_cache import CacheStats
 from host.protocol.times import ManualClock
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import Harness, harness_settings
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import Chat, generate_chat
@@ -96,7 +96,7 @@ async def test_over_the_queue_a_reader_is_told_to_come_back(queue_of_none: Harne
 async def test_many_readers_of_a_recap_page_build_its_chart_once(harness: Harness, long_chat: Chat) -> None:
     """A recap page's chart is built from the whole log through the same cache: twelve readers, one build."""
     session_id = await store_chat(harness.db_path, long_chat)
-    async with Storage(harness.db_path) as storage:
+    async with storage_at(harness.db_path) as storage:
         version = await storage.add_recap(session_id, "# The recap\n\nWords.", "edited", "Ana", harness.clock.now())
         assert await storage.publish_recap(session_id, version, "Ana", harness.clock.now()) is not None
     async with httpx.AsyncClient(base_url=harness.server.url, timeout=60) as http:

@@ -25,7 +25,7 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, as
 
 from host.app.server import start_server
 from host.protocol.times import ManualClock
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import Harness, harness_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -158,7 +158,7 @@ def post_by(page: Page, author: str, body: str) -> Any:
 
 async def stored_messages(db_path: Path, slug: str = "chat") -> list[dict[str, Any]]:
     """Every message in the log, as committed."""
-    async with Storage(db_path) as storage:
+    async with storage_at(db_path) as storage:
         stored = await storage.session(slug)
         assert stored is not None
         return [event.data["message"] for event in await storage.events(stored.id, kinds=("message",))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from host.store.sqlite import Storage
+from host.store.engines import storage_at
 from tests.conftest import add_session, make_spec
 from tests.web.conftest import People, join, post, post_by
 from tests.web.scenes import QUESTIONS, live_session
@@ -30,7 +30,7 @@ async def test_before_the_start_the_page_shows_the_session_and_a_countdown(peopl
     await expect(page.locator("#compose")).to_be_hidden()  # posts open with the lobby
     joined = [f for f in people.sent[page] if f["type"] == "hello" and f.get("handle")]
     assert joined[0]["quote"] == "none"
-    async with Storage(people.harness.db_path) as storage:
+    async with storage_at(people.harness.db_path) as storage:
         stored = await storage.session("chat")
         assert stored is not None
         assert [(p.handle, p.quote) for p in await storage.participants(stored.id)] == [("shy", "none")]

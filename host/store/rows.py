@@ -1,0 +1,140 @@
+"""What storage hands back and takes in, and how it refuses: the same for every engine.
+
+Rows are frozen dataclasses of plain values (no engine's row or cursor type),
+so the code above storage never learns which engine it talks to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from host.core.session import SessionSpec
+
+
+class SessionExists(Exception):
+    """A session with this slug is already stored."""
+
+
+class HandleTaken(Exception):
+    """Someone in this session already has a handle with this key."""
+
+
+class StaleBase(Exception):
+    """A recap save was based on a version that is no longer the latest; `head` is the latest."""
+
+    def __init__(self, head: RecapVersion | None) -> None:
+        super().__init__(head.id if head else None)
+        self.head = head
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A stored session: its id inside the store and its definition."""
+
+    id: int
+    spec: SessionSpec
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One entry of a session's log."""
+
+    seq: int
+    kind: str
+    at: float
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append, with what its projection rows need beyond its data."""
+
+    seq: int
+    kind: str
+    at: float
+    data: dict[str, Any]
+    message_key: tuple[str, str] | None = None
+    """For a message or a held post: (author_key, cid), stored for idempotent resends."""
+    reaction_by: str | None = None
+    """For a reaction: the key of the identity that toggled it."""
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    """A posted message as its projection holds it now (after approvals, hides and refiles)."""
+
+    seq: int
+    author: str
+    author_key: str
+    role: str
+    question: int | None
+    body: str
+    reply_to: int | None
+    at: float
+    status: str
+    """visible, held (waiting for review) or rejected."""
+    hidden: bool
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "visible" and not self.hidden
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone who joined a session with a handle."""
+
+    handle: str
+    handle_key: str
+    quote: str = "handle"
+    """How the recap may quote them: handle, anonymous or none."""
+    joined_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class RecapVersion:
+    """One stored version of a session's recap."""
+
+    id: int
+    session_id: int
+    body_md: str
+    kind: str
+    """generated (by hashtalk) or edited (by a writer)."""
+    author: str
+    created_at: float
+    autosave: bool = False
+    """Saved by the editor as the writer typed (folded into the next autosave), not a version they chose to keep."""
+
+
+@dataclass(frozen=True)
+class PublishedRecap:
+    """The version of a session's recap readers see, and since when."""
+
+    session_id: int
+    version: RecapVersion
+    published_at: float
+    """When this version was published."""
+    published_by: str
+    first_published_at: float
+    """When the session's recap was first published (any version)."""
+
+
+@dataclass(frozen=True)
+class ImportedParticipant:
+    """Someone who posted in an imported chat, stored like a participant who joined."""
+
+    handle: str
+    keys: tuple[str, frozenset[str]]
+    """The handle's main key and its look-alike keys (see `Storage.add_participant`)."""
+    joined_at: float
+    quote: str = "handle"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many people, messages and reactions a session has."""
+
+    participants: int
+    messages: int
+    reactions: int

@@ -1,0 +1,144 @@
+"""The event log and its projections in SQLite: events, messages and reactions.
+
+The projections are written in the same transaction as the event that
+changes them (`insert_events`), so they never disagree with the log, even
+after a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import aiosqlite
+
+from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
+from host.store.sqlite.connections import SqliteConnections, first_row
+
+
+class LogTables(SqliteConnections):
+    """The log, appended and read, and the message and reaction projections."""
+
+    async def head(self, session_id: int) -> int:
+        (seq,) = await first_row(
+            self._read, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?", (session_id,)
+        )
+        return int(seq)
+
+    async def events(
+        self, session_id: int, *, since: int = 0, until: int | None = None, kinds: Iterable[str] | None = None,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        sql = "SELECT seq, kind, at, data FROM events WHERE session_id = ? AND seq > ?"
+        params: list[Any] = [session_id, since]
+        if until is not None:
+            sql += " AND seq <= ?"
+            params.append(until)
+        if kinds is not None:
+            kinds = list(kinds)
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params.extend(kinds)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        # The log reader's rows are already StoredEvents, decoded in its thread.
+        events: Iterable[Any] = await self._read_log.execute_fetchall(sql, params)
+        return list(events)
+
+    async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
+        async with self._transaction() as db:
+            await insert_events(db, session_id, events)
+
+    async def message_seq_for_cid(self, session_id: int, author_key: str, cid: str) -> int | None:
+        row = await first_row(
+            self._read,
+            "SELECT seq FROM messages WHERE session_id = ? AND author_key = ? AND cid = ?",
+            (session_id, author_key, cid),
+        )
+        return int(row[0]) if row else None
+
+    async def message(self, session_id: int, seq: int) -> MessageRow | None:
+        row = await first_row(
+            self._read,
+            "SELECT seq, author, author_key, role, question, body, reply_to, at, status, hidden"
+            " FROM messages WHERE session_id = ? AND seq = ?",
+            (session_id, seq),
+        )
+        if row is None:
+            return None
+        seq, author, author_key, role, question, body, reply_to, at, status, hidden = row
+        return MessageRow(seq, author, author_key, role, question, body, reply_to, at, status, bool(hidden))
+
+    async def reaction(self, session_id: int, target: int, emoji: str, by_key: str) -> tuple[bool, int]:
+        (mine, count) = await first_row(
+            self._read,
+            "SELECT COALESCE(SUM(by_key = ?), 0), COUNT(*) FROM reactions"
+            " WHERE session_id = ? AND target = ? AND emoji = ?",
+            (by_key, session_id, target, emoji),
+        )
+        return bool(mine), int(count)
+
+    async def counts(self, session_id: int) -> Counts:
+        row = await first_row(
+            self._read,
+            "SELECT (SELECT COUNT(*) FROM participants WHERE session_id = :id),"
+            " (SELECT COUNT(*) FROM messages WHERE session_id = :id),"
+            " (SELECT COUNT(*) FROM reactions WHERE session_id = :id)",
+            {"id": session_id},
+        )
+        return Counts(*row)
+
+
+async def insert_events(db: aiosqlite.Connection, session_id: int, events: Sequence[NewEvent]) -> None:
+    """Events with their projection rows: the one way anything enters a log, live or imported."""
+    for event in events:
+        await db.execute(
+            "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+            (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+        )
+        if event.message_key is not None:
+            await _insert_message(db, session_id, event)
+        if event.reaction_by is not None:
+            await _toggle_reaction(db, session_id, event)
+        if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
+            column, value = update
+            if column == "question":
+                value = event.data["question"]
+            await db.execute(
+                f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
+                (value, session_id, event.data["target"]),
+            )
+
+
+# How an event changes the message it targets: (column, value); a refile takes the event's question.
+_MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
+    "approve": ("status", "visible"),
+    "reject": ("status", "rejected"),
+    "hide": ("hidden", 1),
+    "unhide": ("hidden", 0),
+    "refile": ("question", "question"),
+}
+
+
+async def _insert_message(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
+    assert event.message_key is not None
+    message = event.data["message"]
+    author_key, cid = event.message_key
+    await db.execute(
+        "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid, status)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            session_id, event.seq, message["author"], author_key, message["role"], message["question"],
+            message["body"], message["reply_to"], event.at, cid, "held" if event.kind == "held" else "visible",
+        ),
+    )
+
+
+async def _toggle_reaction(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
+    key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
+    if event.data["on"]:
+        await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (?, ?, ?, ?)", key)
+    else:
+        await db.execute("DELETE FROM reactions WHERE session_id = ? AND target = ? AND emoji = ? AND by_key = ?", key)

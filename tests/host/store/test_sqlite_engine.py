@@ -1,0 +1,43 @@
+"""What only the SQLite engine does: its schema migrations, its file, and a whole log read off the event loop."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from host.store.engines import storage_at
+from host.store.interface import NewEvent, StoredEvent
+from host.store.sqlite import SqliteStorage
+from host.store.sqlite.migrations import MIGRATIONS
+from tests.conftest import T0, make_spec
+
+
+async def test_a_file_is_migrated_once_and_keeps_its_data(tmp_path: Path) -> None:
+    """A new file gets every migration; opened again it keeps its rows, and its location names the file."""
+    db_path = tmp_path / "nested" / "hashtalk.db"
+    async with storage_at(db_path) as storage:
+        assert storage.location == str(db_path)
+        await storage.add_session(make_spec(), "g", T0)
+    async with storage_at(db_path) as storage:
+        assert await storage.slugs() == ["chat"]
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),) == (4,)
+
+
+async def test_the_log_is_decoded_in_the_readers_thread(tmp_path: Path) -> None:
+    """Events come back decoded by the log reader's row factory, on its own thread, not on the event loop's."""
+    threads: set[int] = set()
+    async with SqliteStorage(tmp_path / "hashtalk.db") as storage:
+        session_id = await storage.add_session(make_spec(), "g", T0)
+        await storage.append(session_id, [NewEvent(1, "announcement", T0, {"body": "hi", "by": "host"})])
+        assert storage._log_reader is not None
+        decode = storage._log_reader.row_factory
+
+        def watched(cursor: sqlite3.Cursor, row: tuple[object, ...]) -> StoredEvent:
+            threads.add(threading.get_ident())
+            return decode(cursor, row)  # type: ignore[misc]
+
+        storage._log_reader.row_factory = watched  # type: ignore[assignment]
+        assert await storage.events(session_id) == [StoredEvent(1, "announcement", T0, {"body": "hi", "by": "host"})]
+    assert threads and threading.get_ident() not in threads
