@@ -43,10 +43,11 @@ class Rooms:
 
     async def refresh(self) -> None:
         """Load every stored session not loaded yet (only the new ones' definitions are read), drop removed ones."""
-        slugs = await self._storage.slugs()
-        for slug in set(self._rooms) - set(slugs):
+        stored = await self._storage.session_ids()
+        # A slug removed and added again between two scans is another session: its old room goes too.
+        for slug in [slug for slug, room in self._rooms.items() if stored.get(slug) != room.id]:
             self._drop(slug)
-        for slug in slugs:
+        for slug in stored:
             if slug not in self._rooms:
                 await self.get(slug)
 

@@ -99,6 +99,10 @@ class Storage(Protocol):
         """Every session's slug in the order they were added, cheaply: the scheduler asks every few seconds."""
         ...
 
+    async def session_ids(self) -> dict[str, int]:
+        """Every session's id by its slug, cheaply: a slug removed and added again has a new id."""
+        ...
+
     async def session(self, slug: str) -> StoredSession | None:
         """The session with this slug, or None."""
         ...

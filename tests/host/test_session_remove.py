@@ -13,7 +13,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from host.core.session import SessionSpec
+from host.core.tokens import new_token, token_hash
 from host.protocol.times import iso
+from host.store.engines import storage_at
 from tests.conftest import MODERATOR_TOKEN, T0, WAIT, Harness, add_session, make_spec
 
 AUTH = {"Authorization": f"Bearer {MODERATOR_TOKEN}", "Content-Type": "application/json"}
@@ -105,3 +107,16 @@ async def test_remove_asks_first_and_mends_a_session_stored_with_a_surrogate(har
     assert listed.status_code == 200 and listed.json()["sessions"] == []
     code, _, err = await hashtalk("session", "remove", "broken", "--yes", "--db", db)
     assert code == 1 and "no session “broken”" in err
+
+
+async def test_a_slug_removed_and_added_again_is_a_new_room(live: Harness) -> None:
+    """A session removed and stored again under its slug between two scans gets a room of its own, not the old one."""
+    async with storage_at(live.db_path) as storage:
+        assert await storage.delete_session("chat")
+        await storage.add_session(make_spec(), token_hash(new_token()), live.clock.now())
+    async with httpx.AsyncClient(base_url=live.server.url) as http:
+        listed = (await http.get("/api/sessions")).json()["sessions"]
+    assert [(session["slug"], session["state"]) for session in listed] == [("chat", "scheduled")]
+    async with live.moderator() as moderator, live.participant("ana") as ana:
+        assert (await moderator.mod("start"))["type"] == "ack"
+        assert (await ana.post("A1: the new session hears me", cid="new"))["type"] == "ack"

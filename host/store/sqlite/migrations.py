@@ -105,6 +105,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE participants ADD COLUMN join_hash TEXT;
     """,
+    # 5: session ids are never given again: SQLite reuses the largest rowid once its row is deleted, and a
+    # server would take a session removed and added again under its slug for the old one
+    """
+    CREATE TABLE session_id_high (high INTEGER NOT NULL);
+    INSERT INTO session_id_high SELECT COALESCE(MAX(id), 0) FROM sessions;
+    """,
 )
 
 

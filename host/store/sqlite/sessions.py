@@ -6,6 +6,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+import aiosqlite
+
 from host.core.session import SessionSpec
 from host.store.rows import ImportedParticipant, NewEvent, SessionExists, StoredSession
 from host.store.sqlite.connections import SqliteConnections, first_row
@@ -19,11 +21,7 @@ class SessionTables(SqliteConnections):
     async def add_session(self, spec: SessionSpec, guest_token_hash: str, now: float) -> int:
         try:
             async with self._transaction() as db:
-                cursor = await db.execute(
-                    "INSERT INTO sessions (slug, spec, guest_token_hash, created_at) VALUES (?, ?, ?, ?)",
-                    (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
-                )
-                return cursor.lastrowid or 0
+                return await insert_session(db, spec, guest_token_hash, now)
         except sqlite3.IntegrityError:
             raise SessionExists(spec.slug) from None
 
@@ -43,6 +41,10 @@ class SessionTables(SqliteConnections):
     async def slugs(self) -> list[str]:
         rows = await self._read.execute_fetchall("SELECT slug FROM sessions ORDER BY id")
         return [row[0] for row in rows]
+
+    async def session_ids(self) -> dict[str, int]:
+        rows = await self._read.execute_fetchall("SELECT slug, id FROM sessions ORDER BY id")
+        return {row[0]: row[1] for row in rows}
 
     async def session(self, slug: str) -> StoredSession | None:
         row = await first_row(self._read, "SELECT id, spec FROM sessions WHERE slug = ?", (slug,))
@@ -70,11 +72,7 @@ class SessionTables(SqliteConnections):
     ) -> int:
         try:
             async with self._transaction() as db:
-                cursor = await db.execute(
-                    "INSERT INTO sessions (slug, spec, guest_token_hash, created_at) VALUES (?, ?, ?, ?)",
-                    (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
-                )
-                session_id = cursor.lastrowid or 0
+                session_id = await insert_session(db, spec, guest_token_hash, now)
                 await insert_events(db, session_id, events)
                 for person, token in zip(participants, token_hashes, strict=True):
                     await insert_participant(
@@ -96,3 +94,15 @@ class SessionTables(SqliteConnections):
             (session_id,),
         )
         return frozenset(row[0] for row in rows)
+
+
+async def insert_session(db: aiosqlite.Connection, spec: SessionSpec, guest_token_hash: str, now: float) -> int:
+    """Store a session under an id no session ever had (migration 5), inside the caller's transaction."""
+    cursor = await db.execute(
+        "INSERT INTO sessions (id, slug, spec, guest_token_hash, created_at)"
+        " VALUES ((SELECT high + 1 FROM session_id_high), ?, ?, ?, ?)",
+        (spec.slug, json.dumps(spec.to_json()), guest_token_hash, now),
+    )
+    session_id = cursor.lastrowid or 0
+    await db.execute("UPDATE session_id_high SET high = ?", (session_id,))
+    return session_id

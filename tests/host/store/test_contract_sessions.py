@@ -21,6 +21,8 @@ async def test_sessions_are_found_by_slug_in_the_order_they_were_added(storage: 
     assert await storage.session("nobody") is None
     assert [s.id for s in await storage.sessions()] == [first, second]
     assert await storage.slugs() == ["b-first", "a-second"]
+    ids = await storage.session_ids()
+    assert list(ids) == ["b-first", "a-second"] and len(set(ids.values())) == 2
     with pytest.raises(SessionExists):
         await storage.add_session(make_spec("a-second"), "g", T0)
     assert len(await storage.sessions()) == 2
@@ -94,3 +96,11 @@ async def test_handles_seen_before_are_from_earlier_sessions_of_the_same_hashtag
             await storage.add_participant(session_id, handle, keys_of(handle), f"t-{session_id}-{n}", T0)
     assert await storage.handles_seen_before(this) == frozenset({"Ana", "bo"})
     assert await storage.handles_seen_before(earlier) == frozenset()
+
+
+async def test_a_removed_sessions_id_is_never_given_again(storage: Storage) -> None:
+    """A session removed and added again under its slug gets a new id, so nobody takes it for the old one."""
+    first = await storage.add_session(make_spec("again"), "guest-hash", T0)
+    assert await storage.delete_session("again")
+    second = await storage.add_session(make_spec("again"), "guest-hash", T0)
+    assert second != first and (await storage.session_ids())["again"] == second
