@@ -8,11 +8,13 @@ CHROMIUM := /usr/bin/chromium
 # The console's terminal test drives the real app in tmux.
 TMUX := /usr/bin/tmux
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# `make run PORT=8101` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test bench bench-load screenshots clean
 
 run: $(STAMP)
-	$(BIN)/hashtalk demo
+	$(BIN)/hashtalk demo --port $(PORT)
 
 test: $(STAMP) $(CHROMIUM) $(TMUX)
 	$(BIN)/python -m pytest -q

@@ -7,33 +7,32 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from pathlib import Path
 
-import platformdirs
+from host.protocol.saved_tokens import SavedToken, read_saved_token_text, token_file_for
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 TOKEN_VARIABLE = "HASHTALK_MODERATOR_TOKEN"
 
 
-def saved_token_path() -> Path:
-    """Where `hashtalk serve` and `hashtalk token` save the moderator token for this user.
+def saved_token(url: str) -> SavedToken | None:
+    """The moderator token `hashtalk serve`, the demo or `hashtalk token` saved for the server at `url`.
 
-    The server writes it (host/core/settings.py); the console only reads it. A test
-    keeps the two paths the same.
+    One file per server (host/protocol/saved_tokens.py): the server writes it, the console only reads it.
     """
-    return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"
+    try:
+        return read_saved_token_text(token_file_for(url).read_text(encoding="utf-8"))
+    except OSError:
+        return None
 
 
-def find_token(explicit: str | None = None) -> str | None:
-    """The moderator token: `explicit`, else HASHTALK_MODERATOR_TOKEN, else the one saved for this user."""
+def find_token(url: str, explicit: str | None = None) -> str | None:
+    """The moderator token: `explicit`, else HASHTALK_MODERATOR_TOKEN, else the one saved for the server at `url`."""
     if explicit:
         return explicit.strip()
     if from_env := os.environ.get(TOKEN_VARIABLE, "").strip():
         return from_env
-    try:
-        return saved_token_path().read_text(encoding="utf-8").strip() or None
-    except OSError:
-        return None
+    saved = saved_token(url)
+    return saved.token if saved else None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,12 @@ frames and status changes through two callbacks. The link keeps the highest
 `seq` it has handed on and says it in every hello, so the server replays
 exactly what was missed; nothing is lost and, with the view ignoring repeats,
 nothing is shown twice.
+
+A welcome whose head `seq` is behind the link's is a log that started over
+(a restarted demo, a server on a fresh or restored database): the link hands
+on a `started_over` frame, forgets its `seq` and reconnects at once from the
+beginning, so the screen reloads instead of waiting for events that will
+never come.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ FINAL_CODES = frozenset(
     {"bad_token", "unknown_session", "bad_version", "bad_role", "bad_hello", "bad_field", "hello_first", "banned"}
 )
 """Hello refusals that another attempt would only repeat: the link stops and says why."""
+
+
+class _LogStartedOver(Exception):
+    """The server's log is behind what the link has seen: read it again from the start."""
 
 
 class LinkError(Exception):
@@ -95,6 +105,9 @@ class Link:
                         return
                     attempt = 0  # it worked for a while: the next failure starts the backoff afresh
                     reason = _closed_reason(ws)
+            except _LogStartedOver:
+                attempt = 0
+                continue  # at once, from seq 0: nothing is wrong with the server
             except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as error:
                 reason = _error_reason(error)
             finally:
@@ -139,6 +152,11 @@ class Link:
             if first.get("code") in FINAL_CODES:
                 return str(first.get("message", first.get("code")))
             raise ConnectionClosed(None, None)
+        head = int(first.get("seq", 0)) if first.get("type") == "welcome" else self.since
+        if head < self.since:
+            self._on_frame({"type": "started_over", "head": head, "seen": self.since})
+            self.since = 0
+            raise _LogStartedOver
         self._ws = ws
         self._set_status(LinkStatus("connected"))
         self._on_frame(first)

@@ -102,6 +102,12 @@ class RoomView:
     revision: int = 0
     """Bumped by every change, so widgets can tell whether to redraw."""
 
+    def start_over(self) -> None:
+        """Forget everything folded in: the server's log started over, and is read again from its start."""
+        revision = self.revision + 1
+        self.__dict__.update(RoomView(self.slug).__dict__)
+        self.revision = revision  # past every revision drawn, so every widget redraws
+
     # the welcome
 
     def welcome(self, frame: dict[str, Any]) -> None:

@@ -5,19 +5,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from host.app.cli_common import db_option, guest_link, run_async, settings_for, this_command, url_option
+from host.app.cli_common import (
+    db_option,
+    guest_link,
+    public_url_option,
+    run_async,
+    settings_for,
+    this_command,
+    url_option,
+)
 from host.app.cli_db import db
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
-from host.app.server import StartupFailed, start_server, tune_garbage_collector
+from host.app.server import RunningServer, StartupFailed, start_server, tune_garbage_collector
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
+from host.net.own_address import LOCAL_NAMES
+from host.protocol.saved_tokens import token_file_for
 from host.protocol.times import SystemClock
 from host.store.engines import storage_at
 from host.store.lock import DatabaseInUse, ServerLock
@@ -33,19 +44,24 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-def serve(db_path: Path | None, host: str, port: int) -> None:
+@public_url_option
+def serve(db_path: Path | None, host: str, port: int, url: str | None) -> None:
     """Run the server: the websocket protocol, the API and the scheduler."""
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, url)
 
     async def run() -> None:
         lock = hold_database(settings, host, port)
-        async with storage_at(settings.db_path) as storage:
-            token_line = await moderator_token_line(storage, settings)
         # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
         # a tenth of the server's time while a restarted crowd reconnects.
         server = await start_server(settings, host, port, log_level="warning", lock=lock)
+        # Once it listens: the console's token is saved under the address it really has (port 0 picks one).
+        async with storage_at(settings.db_path) as storage:
+            token_line = await moderator_token_line(storage, replace(settings, listening_url=server.url))
         tune_garbage_collector()
         click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
+        click.echo(f"links point at {links_base(settings, server)}")
+        if word := unset_url_word(settings, host):
+            click.echo(word, err=True)
         click.echo(token_line)
         await server.wait()
 
@@ -72,7 +88,7 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
     console; a new guest link replaces the session's old one; a new writer link
     is added to the session's (with --replace, it replaces them).
     """
-    settings = settings_for(db_path, url)
+    settings = settings_for(db_path, url, reads=kind != "moderator")
     if kind in ("guest", "writer") and not slug:
         raise click.UsageError(f"`hashtalk token {kind}` needs the session's SLUG")
     if kind == "moderator" and slug:
@@ -83,7 +99,7 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
     async def issue() -> str:
         async with storage_at(settings.db_path) as storage:
             if kind == "moderator":
-                return await issue_moderator_token(storage, SystemClock().now())
+                return await issue_moderator_token(storage, settings, SystemClock().now())
             stored = await storage.session(slug or "")
             if stored is None:
                 raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
@@ -105,16 +121,19 @@ def console(url: str, token: str | None, slug: str | None) -> None:
     """Run sessions from the terminal: the session list, and a live screen per session."""
     # Imported here: the server never needs Textual, and `hashtalk serve` should not load it.
     from tui.app import create_app
-    from tui.config import ConsoleConfig, find_token, saved_token_path
+    from tui.config import ConsoleConfig, find_token, saved_token
     from tui.http_api import ApiError, check_access
 
     if not url.startswith(("http://", "https://")):
         raise click.UsageError(f"URL must start with http:// or https://, like http://127.0.0.1:8000 (got {url!r})")
-    found = find_token(token)
+    found = find_token(url, token)
+    saved = saved_token(url)
+    # The exact command that prints a fresh token for this server: its database, when the saved file names it.
+    fresh = f"`{this_command()} token{f' --db {saved.db}' if saved and saved.db else ' --db DATABASE'} --url {url}`"
     if not found:
         raise click.ClickException(
-            f"no moderator token: pass --token, set HASHTALK_MODERATOR_TOKEN, or run `hashtalk serve` once "
-            f"(it saves one in {saved_token_path()})"
+            f"no moderator token for {url}: pass --token, set HASHTALK_MODERATOR_TOKEN, or run `hashtalk serve` "
+            f"(it saves one in {token_file_for(url)}), or print one with {fresh} on the server's machine"
         )
     try:
         check_access(url, found)
@@ -122,7 +141,7 @@ def console(url: str, token: str | None, slug: str | None) -> None:
         if error.code == "bad_token":
             raise click.ClickException(
                 f"{url} refused the moderator token: pass the right one with --token, or print a fresh one "
-                "with `hashtalk token` on the server's machine"
+                f"with {fresh} on the server's machine"
             ) from None
         raise click.ClickException(error.message) from None
     create_app(ConsoleConfig(url=url, token=found), slug).run()
@@ -132,11 +151,12 @@ def console(url: str, token: str | None, slug: str | None) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-def demo(db_path: Path | None, host: str, port: int) -> None:
+@public_url_option
+def demo(db_path: Path | None, host: str, port: int, url: str | None) -> None:
     """Serve a demo session that opens now, with a simulated guest and crowd."""
     from host.app.demo_crowd import DEMO_SLUG, demo_spec, run_crowd
 
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, url)
 
     async def run() -> None:
         spec = demo_spec(settings.clock.now())
@@ -145,10 +165,12 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         async with storage_at(settings.db_path) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
-            token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
         server = await start_server(settings, host, port, lock=lock)
+        async with storage_at(settings.db_path) as storage:
+            running = replace(settings, listening_url=server.url)
+            token_line = await moderator_token_line(storage, running, issue_if_unsaved=True)
         tune_garbage_collector()
-        base = f"http://{host}:{server.port}"
+        base = links_base(settings, server)
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
         click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")
         click.echo(f"  participants:  {base}/s/{spec.slug}")
@@ -157,6 +179,8 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         click.echo(f"  console:       {this_command()} console {base} --session {spec.slug}")
         click.echo(f"  {token_line}")
         click.echo(f"  database:      {settings.db_path}")
+        if word := unset_url_word(settings, host):
+            click.echo(word, err=True)
         click.echo("Ctrl-C stops.")
         crowd = asyncio.create_task(run_crowd(server.ws_url, spec, guest_token))
         try:
@@ -170,6 +194,26 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         run_async(run)
     except (DatabaseInUse, StartupFailed, OSError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def links_base(settings: Settings, server: RunningServer) -> str:
+    """Where every link a running server prints or stores points: the public URL, else where it listens."""
+    return replace(settings, listening_url=server.url).printed_url
+
+
+def unset_url_word(settings: Settings, host: str) -> str | None:
+    """A warning when no public URL is set and the server listens beyond this machine, else None.
+
+    Links (recaps, guest and writer links, the calendar) are then built from the listening address,
+    which people elsewhere cannot open (0.0.0.0, or a private address behind a proxy).
+    """
+    if settings.public_url or host in LOCAL_NAMES:
+        return None
+    return (
+        f"warning: no public URL set, so links point at this server's listening address ({host}), "
+        "which people elsewhere may not reach: pass --url https://chat.example.org "
+        "(or set HASHTALK_URL) with the address people open (docs/deploy.md)"
+    )
 
 
 def hold_database(settings: Settings, host: str, port: int) -> ServerLock:

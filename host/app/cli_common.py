@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
+from host.app.database_file import DatabaseFileProblem, check_database_file
+from host.app.running_server import running_server_url
 from host.core.settings import Settings, default_db_path
 from host.protocol.plain_text import clean
 
@@ -26,16 +31,36 @@ db_option = click.option(
 url_option = click.option(
     "--url",
     default=None,
-    help="Where people reach the server, for printed links [default: HASHTALK_URL or http://127.0.0.1:8000].",
+    help="Where people reach the server, for printed links [default: HASHTALK_URL, else the running server's "
+    "address, else http://127.0.0.1:8000].",
+)
+
+public_url_option = click.option(
+    "--url",
+    default=None,
+    help="The public base URL people open, behind a proxy most often, like https://chat.example.org; every "
+    "link the server prints or stores starts with it [default: HASHTALK_URL, else the listening address].",
 )
 
 
+def settings_for(db_path: Path | None, url: str | None = None, *, reads: bool = False) -> Settings:
+    """The settings a command runs with, once its database path is known to be usable.
 
-def settings_for(db_path: Path | None, url: str | None = None) -> Settings:
+    `reads`: the command only reads the database, so a missing one is a mistake, not a file to create.
+    """
     try:
-        return Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
+        settings = Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    # Beside a running server, links carry the address it listens on (when no public URL says otherwise).
+    settings = replace(settings, listening_url=running_server_url(settings.db_path))
+    # A path the operator named has its folder checked; the default one's folder is made on first use.
+    named = db_path is not None or bool(os.environ.get("HASHTALK_DB"))
+    try:
+        check_database_file(settings.db_path, must_exist=reads, folder_must_exist=named)
+    except DatabaseFileProblem as error:
+        raise click.ClickException(str(error)) from None
+    return settings
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
@@ -46,6 +71,9 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(main())
+    except sqlite3.DatabaseError as error:
+        # The file passed the checks up front but SQLite found it damaged further in.
+        raise click.ClickException(f"the database cannot be used: {error}; `hashtalk db check` says more") from None
     except KeyboardInterrupt:
         # Ctrl-C is how a server is stopped: the lifespan has closed the database.
         click.echo("stopped.", err=True)

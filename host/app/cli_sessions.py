@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from host.app.cli_common import (
     url_option,
 )
 from host.core.moderation import MODERATION_KINDS
-from host.core.sessionfile import SessionFileError, load_session_file
+from host.core.sessionfile import SessionFileError, load_session_file, refuse_past_start
 from host.core.tokens import new_token, token_hash
 from host.live.room import load_state
 from host.protocol.plain_text import clean
@@ -33,12 +34,20 @@ def session() -> None:
 
 @session.command("add")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--start-now", is_flag=True, help='Open the session at once, whatever its starts_at says (as starts_at = "now").')
 @db_option
 @url_option
-def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
-    """Schedule the session defined in FILE (TOML); prints its links."""
+def session_add(file: Path, start_now: bool, db_path: Path | None, url: str | None) -> None:
+    """Schedule the session defined in FILE (TOML); prints its links.
+
+    A starts_at in the past is refused: `starts_at = "now"` in the file, or --start-now, opens it at once on purpose.
+    """
+    now = SystemClock().now()
     try:
-        spec = load_session_file(file.read_text(encoding="utf-8"))
+        spec = load_session_file(file.read_text(encoding="utf-8"), now)
+        if start_now:
+            spec = replace(spec, starts_at=now)
+        refuse_past_start(spec, now)
     except SessionFileError as error:
         raise click.ClickException(f"{file}: {error}") from None
     except UnicodeDecodeError:
@@ -48,7 +57,7 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
 
     async def add() -> None:
         async with storage_at(settings.db_path) as storage:
-            await storage.add_session(spec, token_hash(guest_token), SystemClock().now())
+            await storage.add_session(spec, token_hash(guest_token), now)
 
     try:
         run_async(add)
@@ -65,7 +74,7 @@ def session_add(file: Path, db_path: Path | None, url: str | None) -> None:
 @db_option
 def session_list(db_path: Path | None) -> None:
     """Every session: state, start time, counts."""
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
 
     async def rows() -> list[tuple[str, ...]]:
         async with storage_at(settings.db_path) as storage:
@@ -97,7 +106,7 @@ def session_list(db_path: Path | None) -> None:
 @db_option
 def session_show(slug: str, db_path: Path | None) -> None:
     """One session: state, current question, next change, counts."""
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
 
     async def show() -> list[tuple[str, str]]:
         async with storage_at(settings.db_path) as storage:
@@ -133,7 +142,7 @@ def session_show(slug: str, db_path: Path | None) -> None:
 @db_option
 def session_modlog(slug: str, db_path: Path | None) -> None:
     """Who did what, when and why: every moderation event of a session."""
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
 
     async def read() -> list[StoredEvent]:
         async with storage_at(settings.db_path) as storage:
@@ -163,7 +172,7 @@ def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> N
 
     A running server drops it within seconds; whoever is connected is told and disconnected.
     """
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
 
     async def inspect() -> tuple[str, str, int]:
         async with storage_at(settings.db_path) as storage:

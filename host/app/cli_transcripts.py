@@ -130,7 +130,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
 @url_option
 def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str | None) -> None:
     """Write the recap of a session from its transcript (Markdown, or HTML with a chart of answers per minute)."""
-    settings = settings_for(db_path, url)
+    settings = settings_for(db_path, url, reads=True)
     source = _source(slug, db_path)
     posts = sum(1 for event in source.events if event.kind in ("message", "approve"))
     if posts >= PROGRESS_FROM:
@@ -150,7 +150,7 @@ def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str 
 
 
 def _source(slug: str, db_path: Path | None) -> Source:
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
     loaded: list[Source] = []
 
     async def load() -> None:

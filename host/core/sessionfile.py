@@ -46,17 +46,47 @@ class SessionFileError(ValueError):
     """A session definition that cannot be used; `str()` is the sentence to show."""
 
 
-def load_session_file(text: str) -> SessionSpec:
-    """Parse a TOML session file; raises SessionFileError naming what is wrong."""
+START_NOW = "now"
+"""`starts_at = "now"`: a session added to open at once, on purpose (a time in the past is refused instead)."""
+
+PAST_GRACE_SECONDS = 60.0
+"""A start this little in the past is a file written a minute ago, not a mistake."""
+
+
+def load_session_file(text: str, now: float | None = None) -> SessionSpec:
+    """Parse a TOML session file; raises SessionFileError naming what is wrong.
+
+    `now` is the time a session is added at: `starts_at = "now"` means it. Without it (a file
+    read for something other than adding it, an old chat to import), "now" is refused.
+    """
     try:
         data = definition_from_toml(text)
     except DefinitionTextError as error:
         raise SessionFileError(str(error)) from None
-    return session_from_data(data)
+    return session_from_data(data, now)
 
 
-def session_from_data(data: Any) -> SessionSpec:
-    """Build a spec from parsed TOML or JSON; raises SessionFileError."""
+def refuse_past_start(spec: SessionSpec, now: float) -> None:
+    """Refuse a session about to be added whose `starts_at` has passed: it would silently open at once."""
+    late = now - spec.starts_at
+    if late <= PAST_GRACE_SECONDS:
+        return
+    raise SessionFileError(
+        f"starts_at: {iso(spec.starts_at)} is in the past ({_how_long(late)} ago), so the session would open "
+        f'at once; give a time to come, or write starts_at = "{START_NOW}" to open it at once on purpose'
+    )
+
+
+def _how_long(seconds: float) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{int(seconds)} seconds"
+
+
+def session_from_data(data: Any, now: float | None = None) -> SessionSpec:
+    """Build a spec from parsed TOML or JSON; raises SessionFileError. `now`: see `load_session_file`."""
     if not isinstance(data, dict):
         raise SessionFileError("a session must be a table of fields")
     _refuse_unknown(data, DEFINITION_FIELDS, "")
@@ -73,7 +103,7 @@ def session_from_data(data: Any) -> SessionSpec:
         slug=slug,
         title=_text(data, "title", max_chars=MAX_TITLE_CHARS),
         hashtag=hashtag,
-        starts_at=_moment(data, "starts_at"),
+        starts_at=_moment(data, "starts_at", now),
         guest=_guest(data.get("guest")),
         questions=questions,
         format=_text(data, "format", required=False, max_chars=MAX_TEXT_CHARS),
@@ -151,10 +181,14 @@ def _text(table: dict[str, Any], name: str, *, prefix: str = "", required: bool 
     return value
 
 
-def _moment(table: dict[str, Any], name: str) -> float:
+def _moment(table: dict[str, Any], name: str, now: float | None = None) -> float:
     value = table.get(name)
     if value is None:
         raise SessionFileError(f"{name}: missing")
+    if value == START_NOW:
+        if now is None:
+            raise SessionFileError(f'{name}: "{START_NOW}" is only for adding a session; give a time here')
+        return now
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise SessionFileError(f"{name}: needs a time zone offset, like 2026-12-03T17:00:00Z")

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from host.app.cli import main
-from host.core.settings import saved_token_path
 from host.core.tokens import token_hash
+from host.protocol.saved_tokens import read_saved_token_text, token_file_for
 from host.store.engines import storage_at
 from tests.host.test_sessionfile import GOOD
 
@@ -55,14 +55,14 @@ def test_session_add_then_list_and_show(tmp_path: Path, session_file: Path) -> N
 
 
 def test_a_bad_file_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
-    """A file with a mistake exits non-zero naming the field, and the database stays empty."""
+    """A file with a mistake exits non-zero naming the field, and no database is even created."""
     bad = tmp_path / "bad.toml"
     bad.write_text(GOOD.replace('hashtag = "#TwitterSmarter"', 'hashtag = "TwitterSmarter"'), encoding="utf-8")
     db = str(tmp_path / "x.db")
     code, out = hashtalk("session", "add", str(bad), "--db", db)
     assert code == 1 and "hashtag:" in out and "Traceback" not in out
     code, out = hashtalk("session", "list", "--db", db)
-    assert "no sessions" in out
+    assert code == 1 and "no database at" in out
 
 
 def test_adding_a_slug_twice_is_refused(tmp_path: Path, session_file: Path) -> None:
@@ -89,7 +89,9 @@ def test_a_renamed_setting_is_a_clear_error_not_ignored(tmp_path: Path) -> None:
 
 def test_show_of_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
     """An unknown slug is an error message, not a traceback."""
-    code, out = hashtalk("session", "show", "nope", "--db", str(tmp_path / "x.db"))
+    db = str(tmp_path / "x.db")
+    hashtalk("token", "--db", db)  # creates the database
+    code, out = hashtalk("session", "show", "nope", "--db", db)
     assert code == 1 and "no session “nope”" in out
 
 
@@ -105,7 +107,9 @@ def test_token_prints_a_fresh_valid_moderator_token(tmp_path: Path) -> None:
             return await storage.moderator_token_matches(token_hash(token))
 
     assert asyncio.run(valid(first)) and asyncio.run(valid(second))
-    assert saved_token_path().read_text().strip() == second
+    # No server runs on it: saved for the default address, with the database that accepts it.
+    saved = read_saved_token_text(token_file_for("http://127.0.0.1:8000").read_text())
+    assert saved is not None and saved.token == second and saved.db == str(db.resolve())
 
 
 def test_token_guest_replaces_the_guest_link(tmp_path: Path, session_file: Path) -> None:

@@ -63,9 +63,14 @@ def test_a_long_transcript_shows_progress(tmp_path: Path) -> None:
 
 
 def test_unknown_session_is_a_clear_error(tmp_path: Path) -> None:
-    """Both commands name the missing slug instead of printing a traceback."""
+    """Both commands name the missing slug instead of printing a traceback, or a missing database, creating none."""
+    missing = tmp_path / "x.db"
     for command in ("transcript", "recap"):
-        code, _, err = hashtalk(command, "nope", "--db", str(tmp_path / "x.db"))
+        code, _, err = hashtalk(command, "nope", "--db", str(missing))
+        assert code == 1 and "no database at" in err and not missing.exists()
+    asyncio.run(store_chat(missing, generate_chat(seed=4, people=20, answers_per_question=5)))
+    for command in ("transcript", "recap"):
+        code, _, err = hashtalk(command, "nope", "--db", str(missing))
         assert code == 1 and "no session “nope”" in err
 
 

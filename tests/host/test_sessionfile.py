@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from host.core.sessionfile import SessionFileError, load_session_file, pacing_duration
+from host.core.sessionfile import SessionFileError, load_session_file, pacing_duration, refuse_past_start
 from host.protocol.times import parse_iso
 
 GOOD = """
@@ -193,3 +193,15 @@ def test_a_file_with_a_number_past_python_s_digit_cap_is_refused() -> None:
     """More than 4300 digits in a TOML number is refused as a file that cannot be read, not a traceback."""
     with pytest.raises(SessionFileError, match="^not valid TOML: a number has too many digits$"):
         load_session_file(GOOD.replace('question = "6m"', "question = " + "9" * 5000))
+
+
+def test_now_is_a_start_only_when_adding_and_a_past_start_is_refused() -> None:
+    """`starts_at = "now"` takes the time of adding; read for anything else it is refused, and a past start too."""
+    now_file = GOOD.replace("starts_at = 2026-12-03T17:00:00Z", 'starts_at = "now"')
+    assert load_session_file(now_file, now=1_000_000.0).starts_at == 1_000_000.0
+    with pytest.raises(SessionFileError, match="only for adding"):
+        load_session_file(now_file)
+    spec = load_session_file(GOOD)
+    refuse_past_start(spec, spec.starts_at + 30)  # a minute's grace
+    with pytest.raises(SessionFileError, match=r"in the past \(2 hours ago\).*starts_at = \"now\""):
+        refuse_past_start(spec, spec.starts_at + 7300)

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from host.app.cli import main
-from host.core.settings import saved_token_path as host_saved_token_path
+from host.protocol.saved_tokens import SavedToken, saved_token_text, token_file_for
 from tests.conftest import Harness
-from tui.config import find_token, saved_token_path
+from tui.config import find_token
 
 
 def console(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -48,15 +48,27 @@ def test_a_url_without_a_scheme_is_a_usage_error() -> None:
 
 
 def test_the_token_is_found_where_the_server_saves_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """--token wins, then HASHTALK_MODERATOR_TOKEN, then the file `hashtalk serve` saved (the same path)."""
-    assert saved_token_path() == host_saved_token_path()
-    assert find_token() is None
-    saved_token_path().parent.mkdir(parents=True)
-    saved_token_path().write_text("saved-token\n")
-    assert find_token() == "saved-token"
+    """--token wins, then HASHTALK_MODERATOR_TOKEN, then the file saved for that server's URL (and no other's)."""
+    url = "http://127.0.0.1:8101"
+    assert find_token(url) is None
+    token_file_for(url).parent.mkdir(parents=True)
+    token_file_for(url).write_text(saved_token_text(SavedToken("saved-token", "/srv/chat.db")))
+    assert find_token(url) == "saved-token"
+    assert find_token("http://localhost:8101/") == "saved-token"
+    assert find_token("http://127.0.0.1:8000") is None
     monkeypatch.setenv("HASHTALK_MODERATOR_TOKEN", "from-env")
-    assert find_token() == "from-env"
-    assert find_token("explicit") == "explicit"
+    assert find_token(url) == "from-env"
+    assert find_token(url, "explicit") == "explicit"
+
+
+async def test_a_refused_saved_token_names_the_command_with_the_servers_database(harness: Harness) -> None:
+    """A stale saved token is refused with the exact `hashtalk token --db … --url …` that prints a fresh one."""
+    url = harness.server.url
+    token_file_for(url).parent.mkdir(parents=True, exist_ok=True)
+    token_file_for(url).write_text(saved_token_text(SavedToken("stale-token", str(harness.db_path))))
+    code, out = await asyncio.to_thread(console, url)
+    assert code == 1 and "refused the moderator token" in out
+    assert f"token --db {harness.db_path} --url {url}" in " ".join(out.split())
 
 
 def test_console_has_help() -> None:

@@ -61,3 +61,25 @@ async def test_filters_by_question_handle_and_queue(harness: Harness) -> None:
         assert await shown_for("q1 @bob") == [b1["seq"]]
         assert await shown_for("nonsense") == [b1["seq"]]  # refused with a message; the filter stays
         assert len(await shown_for("")) == 4
+
+
+async def test_escape_clears_an_active_filter_before_it_leaves_the_screen(harness: Harness) -> None:
+    """With a filter applied and the feed focused, the first Esc clears the filter; only the second leaves."""
+    await add_session(harness.db_path, make_spec())
+    async with harness.moderator() as moderator, harness.participant("ana") as ana, harness.participant("bob") as bob:
+        await moderator.mod("start")
+        a = await ana.post("A1: ana", cid="a")
+        b = await bob.post("A1: bob", cid="b")
+    async with running(harness) as (app, pilot, watch):
+        screen = live(app)
+        await watch.until(pilot, lambda: b["seq"] in screen.feed.shown())
+        await pilot.press("slash")
+        screen.query_one("#filter").value = "@bob"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert screen.feed.has_focus and not screen.feed.filter.is_empty
+        await pilot.press("escape")
+        await watch.until(pilot, lambda: screen.feed.filter.is_empty)
+        assert app.screen is screen
+        assert [seq for seq in screen.feed.shown() if seq in screen.room.posts] == [a["seq"], b["seq"]]
+        await pilot.press("escape")
+        await watch.until(pilot, lambda: app.screen is not screen)

@@ -196,6 +196,37 @@ async def test_a_reconnect_after_a_restart_resumes_the_feed_with_no_gap(chat: Ha
         assert feed_bodies(app)[-1] == "A1: after the return"
 
 
+async def test_a_server_whose_log_started_over_is_reloaded_not_shown_stale(chat: Harness) -> None:
+    """A restarted demo on a fresh database (its head behind the console's): the console says so and reloads."""
+    async with chat.moderator() as moderator:
+        await moderator.mod("start")
+    async with running(chat) as (app, pilot, watch):
+        async with chat.participant("ana") as ana:
+            old = [await ana.post(f"A1: old {n}", cid=f"o{n}") for n in range(5)]
+        await watch.until(pilot, lambda: live(app).room.last_seq == old[-1]["seq"])
+        await chat.server.stop()
+
+        fresh = chat.db_path.with_name("fresh.db")
+        await add_session(fresh, make_spec())
+        restarted = await start_server(harness_settings(fresh, chat.clock), port=chat.server.port)
+        try:
+            new = Harness(restarted, fresh, chat.clock)
+            async with new.moderator() as moderator:
+                await moderator.mod("start")
+            async with new.participant("bo") as bo:
+                post = await bo.post("A1: on the fresh log", cid="n")
+            assert post["seq"] < old[-1]["seq"]
+            await watch.until(pilot, lambda: feed_bodies(app) == ["A1: on the fresh log"])
+        finally:
+            await restarted.stop()
+
+        room = live(app).room
+        assert room.last_seq == post["seq"] and room.state == "live"
+        assert feed_bodies(app) == ["A1: on the fresh log"]
+        assert live(app).link.hellos == [0, old[-1]["seq"], 0]
+        assert any("started over" in str(note.message) for note in app._notifications)
+
+
 async def test_posts_coalesced_into_one_batch_frame_all_reach_the_feed(db_path: Path, clock: ManualClock) -> None:
     """A busy moment's posts, sent to the console as one `batch` frame, each land in the feed once, in order."""
     server = await start_server(harness_settings(db_path, clock, fanout_tick=0.3))  # every burst lands in one window

@@ -90,6 +90,13 @@ class LiveScreen(ModerationActions):
             self.room.welcome(frame)
         elif kind == "event":
             self.room.apply(frame)
+        elif kind == "started_over":
+            self.room.start_over()
+            self.notify(
+                f"The server's log for this session is at #{frame['head']}, behind the #{frame['seen']} shown here: "
+                "it started over (a restarted demo, or a fresh or restored database). Reloaded from the server.",
+                title="the session was reloaded", severity="warning", timeout=15,
+            )
         elif kind == "error":
             self.notify(str(frame.get("message", "")), title="the server says", severity="error")
             return
@@ -160,7 +167,9 @@ class LiveScreen(ModerationActions):
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)
-        if field.has_focus:
+        # An active filter is cleared first, wherever the focus is: Esc leaving at once would hide that
+        # the feed was narrowed, and a second Esc still leaves.
+        if field.has_focus or not self.feed.filter.is_empty:
             field.value = ""
             field.display = False
             self.feed.set_filter(parse_filter(""))
