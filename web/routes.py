@@ -17,10 +17,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from host.core.settings import Settings
-from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
-from host.live.rooms import Rooms
 from host.http.api import session_summaries
 from host.http.recap_api import public_recap_url
+from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
+from host.live.rooms import Rooms
 from host.net.own_address import link_base
 from host.store.sqlite import Storage
 from web.calendar import calendar
