@@ -34,6 +34,7 @@ from transcripts.render import STANDALONE_POLICY, page_around
 from transcripts.stats import activity
 from transcripts.transcript import build_transcript
 from web.atom import ATOM_TYPE, FeedEntry, atom_feed
+from web.first_paint import Preview, head_tags
 
 STATIC = Path(__file__).parent / "static"
 FEED_ENTRIES = 50
@@ -143,12 +144,19 @@ def _document(
         f'<figure class="activity">\n{chart}\n<figcaption>{CAPTION}</figcaption>\n</figure>\n' if chart else ""
     )
     when = datetime.fromtimestamp(published.published_at, tz=UTC)
+    base = _base(request)
+    preview = Preview(
+        url=f"{base}/s/{spec.slug}/recap",
+        title=f"{title} · hashtalk",
+        description=f"{spec.hashtag} chat with {spec.guest.name} – {long_date(spec.starts_at)}",
+        image=f"{base}/s/{spec.slug}/card.png",
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{escape(title)} · hashtalk</title>
+  {head_tags(preview)}
   <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/static/style.css">
   <link rel="stylesheet" href="/static/recap.css">

@@ -1,8 +1,10 @@
-"""The browser side's routes: the session list, a session's page, the recap editor, calendar files, static files.
+"""The browser side's routes: the session list, a session's page, the recap editor, calendar files, share cards,
+static files.
 
-The pages are static: what they show comes from the API and the websocket,
-like any other client. The routes only check that a session exists, so a
-mistyped link gets a real 404.
+The list and a session's page come with their first paint filled in by the
+server (web/first_paint.py), so a link preview or a reader without script
+sees the session; everything after that comes from the API and the
+websocket, like any other client. A mistyped link gets a real 404.
 """
 
 from __future__ import annotations
@@ -10,30 +12,79 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from host.core.settings import Settings
+from host.http.api import session_summaries
+from host.http.recap_api import public_recap_url
 from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.live.rooms import Rooms
 from host.net.own_address import link_base
+from host.store.sqlite import Storage
 from web.calendar import calendar
+from web.first_paint import Preview, date_text, fill_slots, list_slots, session_description, session_slots
 from web.recap_pages import ROUTES as RECAP_ROUTES
+from web.share_card import CardText, share_card
 
 STATIC = Path(__file__).parent / "static"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CARD_CACHE = "public, max-age=600"
+"""A card changes when its session is edited, which is rare: chat apps may keep it ten minutes."""
+SITE_DESCRIPTION = "Live Twitter-chat-style sessions: questions drop one by one, the guest and everyone answer."
 
 
-async def session_list(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html")
+async def session_list(request: Request) -> HTMLResponse:
+    """`/`: every session by group (live, starting soon, upcoming, past), drawn on the server first."""
+    base = link_base(request)
+    preview = Preview(
+        url=f"{base}/", title="hashtalk sessions", description=SITE_DESCRIPTION, image=f"{base}/card.png"
+    )
+    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    return HTMLResponse(fill_slots(template, list_slots(await session_summaries(request), preview)))
 
 
 async def session_page(request: Request) -> Response:
+    """`/s/<slug>`: the session as it stands (title, guest, time, state, questions so far); the script takes over."""
     rooms: Rooms = request.app.state.rooms
-    if await rooms.get(request.path_params["slug"]) is None:
+    storage: Storage = request.app.state.storage
+    room = await rooms.get(request.path_params["slug"])
+    if room is None:
         return FileResponse(STATIC / "missing.html", status_code=404)
-    return FileResponse(STATIC / "session.html")
+    session = room.snapshot("viewer")
+    published = await storage.published_recap(room.id) if session["state"] == "ended" else None
+    base, slug = link_base(request), room.spec.slug
+    preview = Preview(
+        url=f"{base}/s/{slug}",
+        title=f"{session['hashtag']} · {session['title']}",
+        description=session_description(session),
+        image=f"{base}/s/{slug}/card.png",
+    )
+    recap_url = public_recap_url(request, slug) if published is not None else None
+    template = (STATIC / "session.html").read_text(encoding="utf-8")
+    return HTMLResponse(fill_slots(template, session_slots(session, preview, recap_url)))
+
+
+async def session_card(request: Request) -> Response:
+    """`/s/<slug>/card.png`: the session's share card (title, hashtag, guest, date)."""
+    rooms: Rooms = request.app.state.rooms
+    room = await rooms.get(request.path_params["slug"])
+    if room is None:
+        return PlainTextResponse("There is no session with that slug.", status_code=404)
+    spec = room.spec
+    session = room.snapshot("viewer")
+    text = CardText(spec.title, spec.hashtag, spec.guest.name, date_text(session["starts_at"]))
+    return _png(await share_card(text))
+
+
+async def site_card(request: Request) -> Response:
+    """`/card.png`: the session list's share card."""
+    return _png(await share_card(CardText("Live sessions: questions, answers and recaps", "hashtalk")))
+
+
+def _png(data: bytes) -> Response:
+    return Response(data, media_type="image/png", headers={"Cache-Control": CARD_CACHE})
 
 
 async def recap_editor(request: Request) -> Response:
@@ -79,10 +130,12 @@ def _now(request: Request) -> float:
 
 ROUTES: list[BaseRoute] = [
     Route("/", session_list),
+    Route("/card.png", site_card),
     Route("/sessions.ics", series_calendar),
     # Before /s/{slug}: a slug never holds a dot, so "x.ics" is always the calendar.
     Route("/s/{slug}.ics", session_calendar),
     Route("/s/{slug}", session_page),
+    Route("/s/{slug}/card.png", session_card),
     Route("/s/{slug}/recap/edit", recap_editor),
     *RECAP_ROUTES,
     Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -22,10 +22,15 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def list_sessions(request: Request) -> JSONResponse:
+    return JSONResponse({"sessions": await session_summaries(request)})
+
+
+async def session_summaries(request: Request) -> list[dict[str, object]]:
+    """Every session as the list shows it, soonest first; the page's first paint draws the same."""
     rooms: Rooms = request.app.state.rooms
     await rooms.refresh()
     sessions = sorted(rooms.all(), key=lambda room: room.spec.starts_at)
-    return JSONResponse({"sessions": [await _summary(request, room) for room in sessions]})
+    return [await _summary(request, room) for room in sessions]
 
 
 async def show_session(request: Request) -> JSONResponse:
@@ -87,7 +92,15 @@ def _whole_number(text: str) -> int | None:
 async def _summary(request: Request, room: Room) -> dict[str, object]:
     snapshot = room.snapshot("viewer")
     keys = ("slug", "title", "hashtag", "state", "question", "question_count", "starts_at", "next_at", "online")
-    return {key: snapshot[key] for key in keys} | await _counts(request, room)
+    return {key: snapshot[key] for key in keys} | await _counts(request, room) | {"recap_url": await _recap_url(request, room)}
+
+
+async def _recap_url(request: Request, room: Room) -> str | None:
+    """The published recap's public address; only an ended session has one, so only those are looked up."""
+    if room.state.state != "ended":
+        return None
+    storage: Storage = request.app.state.storage
+    return public_recap_url(request, room.spec.slug) if await storage.published_recap(room.id) is not None else None
 
 
 async def _counts(request: Request, room: Room) -> dict[str, int]:

@@ -42,7 +42,7 @@ async def test_join_answer_and_like_by_keyboard_alone(people: People) -> None:
 
     like = post_by(kim, "bob", "A1: something to like").locator(".like")
     seq = await post_by(kim, "bob", "A1: something to like").get_attribute("data-seq")
-    await tab_to(kim, f"#m-{seq} .like")
+    await tab_to(kim, f"#m{seq} .like")
     outline = await kim.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # :focus-visible draws the ring
     await kim.keyboard.press("Space")

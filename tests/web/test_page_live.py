@@ -191,7 +191,7 @@ async def test_posts_coalesced_into_one_batch_frame_all_show_in_order(people: Pe
             await bo.send(type="post", cid=f"b{n}", body=f"A1: burst post {n}")
         await bo.recv_until(lambda frame: frame.get("cid") == "b5")
     bodies = page.locator("article.post > .body")
-    await expect(bodies).to_have_text([f"A1: burst post {n}" for n in range(5, 0, -1)])  # newest first
+    await expect(bodies).to_have_text([f"A1: burst post {n}" for n in range(1, 6)])  # a question's thread: as posted
     assert "batch" in people.received[page]
 
 

@@ -38,7 +38,7 @@ async def test_hidden_held_approved_and_rejected_posts(people: People) -> None:
         nasty = await seq_of(viewer, "ana", "A1: something nasty")
         assert (await moderator.mod("hide", target=nasty, reason="insulting the guest"))["type"] == "ack"
         for page in (bob, viewer):
-            await expect(page.locator(f"#m-{nasty}")).to_have_text("Removed by a moderator")
+            await expect(page.locator(f"#m{nasty}")).to_have_text("Removed by a moderator")
         await expect(post_by(ana, "ana", "A1: something nasty").locator(".held-note")).to_have_text(
             "Hidden from everyone but you. Reason: insulting the guest."
         )
@@ -92,7 +92,7 @@ async def test_pinned_posts_refiled_answers_and_reports(people: People) -> None:
         await expect(post_by(viewer, "bob", "A1: meant for").locator(".tag")).to_have_text("A2")
         assert (await moderator.mod("refile", target=posted["seq"], question=1))["type"] == "ack"
         for page in (ana, viewer):
-            refiled = page.locator("section.q-group[data-q='1']").locator(f"#m-{posted['seq']}")
+            refiled = page.locator("section.q-group[data-q='1']").locator(f"#m{posted['seq']}")
             await expect(refiled.locator(".tag")).to_have_text("A1")
 
         assert (await moderator.mod("feature", target=posted["seq"]))["type"] == "ack"

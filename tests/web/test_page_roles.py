@@ -37,16 +37,25 @@ async def test_before_the_start_the_page_shows_the_session_and_a_countdown(peopl
 
 
 async def test_the_guest_link_gives_a_badge_and_prepared_answers(people: People) -> None:
-    """The token leaves the address bar, the guest prepares an answer to Q2, and at the drop it posts itself, highlighted."""
+    """The token leaves the address bar; in one folded panel the guest prepares an answer to Q2, and at the drop it
+    posts itself, highlighted."""
     guest_token = await live_session(people.harness)
     guest, ana = await people.page(f"/s/chat#guest={guest_token}"), await people.page()
     await join(ana, "ana")
     await expect(guest.locator("#you")).to_have_text("You are the guest, genepetrov")
     assert guest.url.endswith("/s/chat")  # the token is kept in the browser, not in the address bar
-    await guest.get_by_label("Prepare an answer to Q2").fill("A2: Go first, and make it easy to follow.")
-    await guest.locator(".prepare-question[data-q='2']").get_by_role("button", name="Keep this answer").click()
+    panel = guest.locator("#prepare")
+    await expect(panel).not_to_have_attribute("open", "")  # live: one line above the feed, not a box per question
+    await panel.locator("summary").click()
+    await expect(guest.locator("#prepare-question option")).to_have_text(
+        [f"Q2: {QUESTIONS[1]}", f"Q3: {QUESTIONS[2]}"]
+    )
+    await guest.locator("#prepare-question").select_option("2")
+    await guest.get_by_label("Prepared answer").fill("A2: Go first, and make it easy to follow.")
+    await panel.get_by_role("button", name="Keep this answer").click()
     await expect(guest.locator(".prepare-question[data-q='2'] .prepare-status")).to_have_text("1 ready to post when Q2 drops.")
-    await expect(guest.locator(".prepare-question[data-q='3'] h3")).to_have_text(f"Q3 {QUESTIONS[2]}")
+    await expect(guest.locator("#prepare-count")).to_have_text("(1 ready)")
+    await expect(guest.locator(".prepare-question")).to_have_count(1)
     await post(guest, "A1: An audience listens; a community talks back.")
     await expect(post_by(ana, "genepetrov", "A1: An audience listens").locator(".badge")).to_have_text("Guest")
     await expect(ana.locator("text=A2: Go first")).to_have_count(0)
@@ -62,28 +71,51 @@ async def test_the_guest_link_gives_a_badge_and_prepared_answers(people: People)
     await expect(guest.locator("#you")).to_have_text("You are the guest, genepetrov")
 
 
-async def test_the_server_decides_and_the_page_shows_its_words(people: People) -> None:
-    """A post over the limit is sent anyway; the server's refusal is shown and the text comes back to edit."""
+async def test_a_post_over_the_servers_limit_cannot_be_sent(people: People) -> None:
+    """The count shows from the first character; past the server's 280, Post is off and the page says by how much."""
     await live_session(people.harness)
     page = await people.page()
     await join(page, "ana")
-    text = "x" * 300
-    await page.locator("#compose-body").fill(text)
-    await expect(page.locator("#compose-count")).to_have_text("20 too many")
-    await page.get_by_role("button", name="Post", exact=True).click()
+    post_button = page.get_by_role("button", name="Post", exact=True)
+    await page.locator("#compose-body").fill("x" * 270)
+    await expect(page.locator("#compose-count")).to_have_text("10 left")
+    await expect(post_button).to_be_enabled()
+    await page.locator("#compose-body").fill("x" * 300)
+    await expect(page.locator("#compose-count")).to_have_text("20 too many: shorten it to post")
+    await expect(post_button).to_be_disabled()
+    await page.locator("#compose-body").press("Control+Enter")  # the shortcut is off too
+    await page.locator("#compose-body").fill("x" * 280)
+    await expect(post_button).to_be_enabled()
+    await post_button.click()
+    await expect(page.locator("article.post")).to_have_count(1)
+    assert [f for f in people.sent[page] if f["type"] == "post" and len(f["body"]) > 280] == []
+
+
+async def test_the_server_decides_and_the_page_shows_its_words(people: People) -> None:
+    """A post the server refuses (slow mode) stays in the outbox with the server's words, and comes back to edit."""
+    await live_session(people.harness)
+    page = await people.page()
+    await join(page, "ana")
+    async with people.harness.moderator() as moderator:
+        assert (await moderator.mod("slow_mode", seconds=60))["type"] == "ack"
+    await post(page, "First, and fine.")
+    await expect(page.locator("article.post")).to_have_count(1)
+    await post(page, "Second, too soon.")
     refused = page.locator("#outbox li")
-    await expect(refused.locator(".outbox-state")).to_have_text("Not posted: A post has at most 280 characters.")
-    await expect(page.locator(".notice p")).to_have_text("A post has at most 280 characters.")
+    await expect(refused.locator(".outbox-state")).to_contain_text("Not posted:")
     await refused.get_by_role("button", name="Edit").click()
-    await expect(page.locator("#compose-body")).to_have_value(text)
+    await expect(page.locator("#compose-body")).to_have_value("Second, too soon.")
     await expect(refused).to_have_count(0)
 
 
 async def test_after_the_end_the_page_says_so(people: People) -> None:
-    """When the moderator ends the session every page says it has ended, and nobody can post any more."""
+    """When the moderator ends the session every page says it has ended and a recap is coming, and offers no post,
+    like or reply any more."""
     await live_session(people.harness)
     ana, viewer = await people.page(), await people.page()
     await join(ana, "ana")
+    await post(ana, "Thank you all.")
+    await expect(ana.locator("#feed .like")).to_have_count(1)
     async with people.harness.moderator() as moderator:
         await moderator.mod("end")
     for page in (ana, viewer):
@@ -91,4 +123,6 @@ async def test_after_the_end_the_page_says_so(people: People) -> None:
         await expect(page.locator("#countdown")).to_be_hidden()
     await expect(ana.locator("#compose")).to_be_hidden()
     await expect(viewer.locator("#join")).to_be_hidden()
-    await expect(ana.locator("#recap")).to_be_hidden()  # no recap is published yet
+    await expect(ana.locator("#recap")).to_have_text("A recap is coming: its link appears here once it is published.")
+    await expect(ana.locator("#feed .like")).to_have_count(0)  # nothing that the server would refuse now
+    await expect(ana.locator("#feed .reply")).to_have_count(0)

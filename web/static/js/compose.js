@@ -1,5 +1,6 @@
 // The compose box: the text (kept as a draft across reloads), a character
-// counter (the server decides; the counter only shows where you stand), the
+// counter against the server's limit (read from its API; the server still
+// decides), with Post off while the text is over it, the
 // question it answers (the current one, or an earlier one picked late), and
 // the post it replies to.
 
@@ -15,6 +16,7 @@ export class Composer {
     this.form = byId("compose");
     this.body = byId("compose-body");
     this.count = byId("compose-count");
+    this.postButton = this.form.querySelector("button[type=submit]");
     this.select = byId("compose-question");
     this.questionRow = byId("compose-question-row");
     this.replyRow = byId("reply-to");
@@ -100,7 +102,7 @@ export class Composer {
 
   _submit() {
     const body = this.body.value;
-    if (!body.trim()) return; // nothing to send
+    if (!body.trim() || this._over()) return; // nothing to send, or more than the server takes
     const question = this.select.options.length ? Number(this.select.value) : null;
     this.onSubmit({ body, question, replyTo: this.replyingTo ? this.replyingTo.seq : null });
     this.body.value = "";
@@ -111,14 +113,24 @@ export class Composer {
     this._count();
   }
 
+  _left() {
+    return this.limit === null ? null : this.limit - [...this.body.value].length; // code points, as the server counts
+  }
+
+  _over() {
+    const left = this._left();
+    return left !== null && left < 0;
+  }
+
   _count() {
-    if (this.limit === null) {
+    const left = this._left();
+    if (left === null) {
       this.count.textContent = "";
       return;
     }
-    const left = this.limit - [...this.body.value].length; // code points, as the server counts
-    this.count.textContent = left >= 0 ? `${left} left` : `${-left} too many`;
+    this.count.textContent = left >= 0 ? `${left} left` : `${-left} too many: shorten it to post`;
     this.count.classList.toggle("over", left < 0);
+    this.postButton.disabled = left < 0;
   }
 }
 

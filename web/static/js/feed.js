@@ -1,6 +1,7 @@
-// The feed: every visible message, by question (the guest's answers first)
-// or in time order, newest first; replies threaded under their parent (oldest
-// first); likes, reply and report buttons; moderation outcomes (hidden, held,
+// The feed: every visible message, by question (the guest's answers first,
+// then everyone's, each in the order they were posted, so a thread reads
+// "1) … 2) … 3)" from the top) or in time order, newest first; replies
+// threaded under their parent (oldest first); likes, reply and report buttons; moderation outcomes (hidden, held,
 // approved, refiled).
 
 import { el, fill } from "./elements.js";
@@ -71,7 +72,7 @@ export class Feed {
     }
     const record = {
       message,
-      node: el("article", { class: "post", id: `m-${message.seq}`, "data-seq": message.seq, "data-role": message.role }),
+      node: el("article", { class: "post", id: `m${message.seq}`, "data-seq": message.seq, "data-role": message.role }),
       replies: el("div", { class: "replies" }),
       likes: 0,
       liked: false,
@@ -306,11 +307,16 @@ export class Feed {
   }
 }
 
-/** Put `node` before the first child it goes before; posts mostly arrive in order, so try the top first. */
+/** Put `node` before the first child it goes before; posts mostly arrive in order, so try either end first. */
 function insertInOrder(list, node, goesBefore) {
   const first = list.firstElementChild;
   if (first === null || (first !== node && goesBefore(node, first))) {
     list.prepend(node);
+    return;
+  }
+  const last = list.lastElementChild;
+  if (last !== node && !goesBefore(node, last)) {
+    list.append(node);
     return;
   }
   const next = [...list.children].find((child) => child !== node && goesBefore(node, child));
@@ -324,5 +330,5 @@ function newestFirst(a, b) {
 function guestFirst(a, b) {
   const aGuest = a.dataset.role === "guest";
   const bGuest = b.dataset.role === "guest";
-  return aGuest !== bGuest ? aGuest : newestFirst(a, b);
+  return aGuest !== bGuest ? aGuest : Number(a.dataset.seq) < Number(b.dataset.seq);
 }

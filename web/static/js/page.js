@@ -8,6 +8,7 @@ import { Composer, drawOutbox } from "./compose.js";
 import { Connection } from "./connection.js";
 import { byId, el, fill } from "./elements.js";
 import { Feed } from "./feed.js";
+import { LinkedPost } from "./linked.js";
 import { drawSettings, refusalText, showModeration, showRefusal } from "./moderation.js";
 import { Notices } from "./notices.js";
 import { Outbox } from "./outbox.js";
@@ -34,6 +35,7 @@ const page = {
   reports: new Set(),
   checkingRecap: false,
   aboutClosed: false,
+  prepareOpened: false,
   removed: false, // banned: the server closed this connection for good
 };
 
@@ -48,11 +50,16 @@ const pinned = new Pinned(byId("pinned"), feed);
 const banner = new Banner(byId("question-banner"), byId("countdown"));
 const outbox = new Outbox(saved, drawOutboxList);
 const composer = new Composer(saved, submitPost);
-const prepare = new PreparePanel(byId("prepare"), byId("prepare-list"), {
-  onPrepare: (question, body) =>
-    queue({ type: "prepare", cid: Outbox.newCid(), question, body }, `Prepared for Q${question}: ${body}`),
-  onWithdraw: (target) => queue({ type: "unprepare", cid: Outbox.newCid(), target }, "Withdraw a prepared answer"),
-});
+const prepare = new PreparePanel(
+  byId("prepare"),
+  { list: byId("prepare-list"), form: byId("prepare-form"), select: byId("prepare-question"), body: byId("prepare-body"), count: byId("prepare-count") },
+  {
+    onPrepare: (question, body) =>
+      queue({ type: "prepare", cid: Outbox.newCid(), question, body }, `Prepared for Q${question}: ${body}`),
+    onWithdraw: (target) => queue({ type: "unprepare", cid: Outbox.newCid(), target }, "Withdraw a prepared answer"),
+  },
+);
+const linked = new LinkedPost(feed, (text) => notices.show("linked", text, "warn"));
 const connection = new Connection(`/ws/${encodeURIComponent(slug)}`, {
   hello,
   welcome: onWelcome,
@@ -153,6 +160,7 @@ function onStatus(status) {
 function onWelcome(frame) {
   if (frame.now) setServerNow(frame.now); // countdowns on the server's clock, whatever this one says
   page.welcomeSeq = frame.seq;
+  const justJoined = page.joining !== null;
   page.joining = null;
   if (frame.token) saved.set({ token: frame.token, joining: null });
   page.me = frame.you;
@@ -170,7 +178,10 @@ function onWelcome(frame) {
   }
   drawSession(session);
   drawIdentity();
+  // Whoever just picked a handle came to answer: the compose box is where they go next.
+  if (justJoined && !byId("compose").hidden) byId("compose-body").focus();
   for (const queued of outbox.waiting()) connection.send(queued);
+  linked.caughtUp(page.lastSeq >= page.welcomeSeq);
 }
 
 function onEvent(frame) {
@@ -197,6 +208,7 @@ function onEvent(frame) {
     case "message":
       feed.message(frame.message);
       pinned.changed(frame.message.seq);
+      linked.arrived(frame.message.seq);
       break;
     case "reaction":
       feed.reaction(frame);
@@ -211,6 +223,7 @@ function onEvent(frame) {
       // What moderators decided (moderation.js); report, dismiss, ban and unban go to moderators only.
       showModeration(frame, { feed, pinned, notices, me: page.me.handle, live });
   }
+  linked.caughtUp(frame.seq >= page.welcomeSeq);
 }
 
 function onAck(frame) {
@@ -286,8 +299,15 @@ function drawState() {
   const open = OPEN_STATES.has(session.state);
   const joined = page.me.role === "participant" || page.me.role === "guest";
   composer.show(joined && open && !page.removed);
+  // Once it has ended, nothing on the page may offer what the server would refuse: no like, no reply.
+  const canAct = joined && !page.removed && session.state !== "ended";
+  if (canAct !== feed.canAct) feed.setMe(page.me.handle, canAct);
   byId("join").hidden = joined || page.removed || session.state === "ended";
   prepare.show(page.me.role === "guest" && session.state !== "ended");
+  if (page.me.role === "guest" && !page.prepareOpened) {
+    page.prepareOpened = true; // open before the start, one line once live; the guest's choice after that
+    byId("prepare").open = session.state === "scheduled" || session.state === "lobby";
+  }
   if (session.state === "live" && !page.aboutClosed) {
     page.aboutClosed = true; // once, so a reader who opens it again keeps it open
     byId("about").open = false;
@@ -306,7 +326,7 @@ function drawIdentity() {
   if (role === "guest") fill(you, "You are the guest, ", el("strong", { text: handle }));
   else if (role === "participant") fill(you, "You are ", el("strong", { text: handle }));
   else you.textContent = "You are reading along as a viewer.";
-  feed.setMe(handle, role === "participant" || role === "guest");
+  feed.setMe(handle, (role === "participant" || role === "guest") && page.session.state !== "ended");
   drawState();
 }
 
@@ -327,13 +347,14 @@ async function loadLimits() {
   if (details) composer.setLimit(details.max_post_chars);
 }
 
-/** Once the session has ended: look for a published recap now, then every minute until there is one. */
+/** Once the session has ended: say a recap is coming, look for it now, then every minute until it is published. */
 async function checkRecap() {
+  const line = byId("recap");
   const details = await fetchSession();
   if (details && details.recap_url) {
-    byId("recap-link").setAttribute("href", details.recap_url);
-    byId("recap").hidden = false;
+    fill(line, el("a", { id: "recap-link", href: details.recap_url, text: "Read the recap" }));
   } else {
+    if (!line.querySelector("a")) line.textContent = "A recap is coming: its link appears here once it is published.";
     setTimeout(checkRecap, RECAP_CHECK_MS);
   }
 }

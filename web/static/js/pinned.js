@@ -37,7 +37,7 @@ export class Pinned {
           el("p", { class: "pin-label", text: "Featured" }),
           el("p", { class: "post-head" }, el("span", { class: "author", text: message.author })),
           el("p", { class: "body", text: message.body }),
-          el("a", { href: `#m-${message.seq}`, text: "Go to the post" }),
+          el("a", { href: `#m${message.seq}`, text: "Go to the post" }),
         ),
       );
     }

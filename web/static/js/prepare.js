@@ -1,27 +1,41 @@
-// The guest's prepared answers: for each question still to come, the answers
-// kept so far (each can be withdrawn) and a box to write another. The server
-// posts them as the guest's messages the moment their question drops.
+// The guest's prepared answers, in one compact panel: a box to write an
+// answer for a question still to come, and the answers kept so far, by
+// question (each can be withdrawn). The server posts them as the guest's
+// messages the moment their question drops.
 
 import { el, fill } from "./elements.js";
 
+const SHORT_QUESTION = 48;
+
 export class PreparePanel {
-  /** actions: onPrepare(question, body), onWithdraw(seq) */
-  constructor(section, list, actions) {
+  /** section: the <details> panel; actions: onPrepare(question, body), onWithdraw(seq) */
+  constructor(section, parts, actions) {
     this.section = section;
-    this.list = list;
+    this.list = parts.list;
+    this.form = parts.form;
+    this.select = parts.select;
+    this.body = parts.body;
+    this.count = parts.count;
     this.actions = actions;
     this.questions = new Map();
     this.answers = new Map();
     this.dropped = new Set();
+    this.form.addEventListener("submit", (submitted) => {
+      submitted.preventDefault();
+      const body = this.body.value;
+      if (!body.trim() || !this.select.value) return;
+      this.actions.onPrepare(Number(this.select.value), body);
+      this.body.value = "";
+    });
   }
 
-  /** Every question of the session, [number, text, dropped] in order; builds the boxes once. */
+  /** Every question of the session, [number, text, dropped] in order. */
   setQuestions(questions) {
     for (const [number, text, dropped] of questions) {
       if (dropped) this.dropped.add(number);
-      if (!this.questions.has(number)) this._build(number, text);
+      this.questions.set(number, text);
     }
-    this._drawAll();
+    this._draw();
   }
 
   show(visible) {
@@ -30,79 +44,64 @@ export class PreparePanel {
 
   prepared(seq, question, body) {
     this.answers.set(seq, { question, body });
-    this._draw(question);
+    this._draw();
   }
 
   unprepared(target) {
-    const answer = this.answers.get(target);
-    if (!answer) return;
-    this.answers.delete(target);
-    this._draw(answer.question);
+    if (this.answers.delete(target)) this._draw();
   }
 
   drop(number) {
     this.dropped.add(number);
-    this._draw(number);
+    this._draw();
   }
 
-  _build(number, text) {
-    const body = el("textarea", { id: `prepare-body-${number}`, rows: 2 });
-    const form = el(
-      "form",
-      { class: "prepare-form" },
-      el("label", { for: body.id, text: `Prepare an answer to Q${number}` }),
-      body,
-      el("button", { type: "submit", text: "Keep this answer" }),
+  _draw() {
+    const coming = [...this.questions.entries()].filter(([number]) => !this.dropped.has(number));
+    const keep = this.select.value;
+    fill(
+      this.select,
+      ...coming.map(([number, text]) => {
+        const short = text.length > SHORT_QUESTION ? `${text.slice(0, SHORT_QUESTION - 1)}…` : text;
+        return el("option", { value: number, text: `Q${number}: ${short}` });
+      }),
     );
-    form.addEventListener("submit", (submitted) => {
-      submitted.preventDefault();
-      if (!body.value.trim()) return;
-      this.actions.onPrepare(number, body.value);
-      body.value = "";
-    });
-    const answers = el("ul", { class: "prepared-answers" });
-    const status = el("p", { class: "prepare-status" });
-    const section = el(
-      "article",
-      { class: "prepare-question", "data-q": number },
-      el("h3", {}, el("span", { class: "q-label", text: `Q${number}` }), " ", text),
-      status,
-      answers,
-      form,
-    );
-    this.questions.set(number, { section, answers, status, form });
-    this.list.append(section);
+    if (coming.some(([number]) => String(number) === keep)) this.select.value = keep;
+    this.form.hidden = coming.length === 0;
+    const ready = [...this.answers.values()].filter((answer) => !this.dropped.has(answer.question)).length;
+    this.count.textContent = ready ? `(${ready} ready)` : "";
+    const numbers = [...new Set([...this.answers.values()].map((answer) => answer.question))].sort((a, b) => a - b);
+    fill(this.list, ...numbers.map((number) => this._question(number)));
   }
 
-  _drawAll() {
-    for (const number of this.questions.keys()) this._draw(number);
-  }
-
-  _draw(number) {
-    const entry = this.questions.get(number);
-    if (!entry) return;
+  _question(number) {
     const dropped = this.dropped.has(number);
     const mine = [...this.answers.entries()].filter(([, answer]) => answer.question === number);
-    // A question that dropped with nothing prepared has nothing left to show here.
-    entry.section.hidden = dropped && mine.length === 0;
-    entry.form.hidden = dropped;
-    if (dropped) entry.status.textContent = `Q${number} has dropped: these answers were posted.`;
-    else entry.status.textContent = mine.length ? `${mine.length} ready to post when Q${number} drops.` : "";
-    fill(
-      entry.answers,
-      ...mine.map(([seq, answer]) =>
-        el(
-          "li",
-          {},
-          el("p", { class: "body", text: answer.body }),
-          dropped
-            ? null
-            : el("button", {
-                type: "button",
-                text: "Withdraw",
-                "aria-label": `Withdraw this answer to Q${number}`,
-                onclick: () => this.actions.onWithdraw(seq),
-              }),
+    const status = dropped
+      ? `Q${number} has dropped: these answers were posted.`
+      : `${mine.length} ready to post when Q${number} drops.`;
+    return el(
+      "li",
+      { class: "prepare-question", "data-q": number },
+      el("h3", {}, el("span", { class: "q-label", text: `Q${number}` }), " ", this.questions.get(number) || ""),
+      el("p", { class: "prepare-status", text: status }),
+      el(
+        "ul",
+        { class: "prepared-answers" },
+        ...mine.map(([seq, answer]) =>
+          el(
+            "li",
+            {},
+            el("p", { class: "body", text: answer.body }),
+            dropped
+              ? null
+              : el("button", {
+                  type: "button",
+                  text: "Withdraw",
+                  "aria-label": `Withdraw this answer to Q${number}`,
+                  onclick: () => this.actions.onWithdraw(seq),
+                }),
+          ),
         ),
       ),
     );
