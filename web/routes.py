@@ -22,7 +22,7 @@ from host.http.recap_api import public_recap_url
 from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.live.rooms import Rooms
 from host.net.own_address import link_base
-from host.store.sqlite import Storage
+from host.store.interface import Storage
 from web.calendar import calendar
 from web.first_paint import Preview, date_text, fill_slots, list_slots, session_description, session_slots
 from web.recap_pages import ROUTES as RECAP_ROUTES
