@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from transcripts import stats
+from transcripts.chat_talk import chat_talk_in
 from transcripts.markdown_text import blockquote, escape, link
 from transcripts.model import SessionInfo, Source, folded_handle, long_date
 from transcripts.selection import GuestAnswer, QuestionRecap, Quote, Selector
@@ -85,7 +86,9 @@ def build_recap(source: Source, base_url: str, *, progress: Progress | None = No
     report(1, total)
     post_tokens = {post.seq: tokens(post.body) for post in transcript.posts()}
     vectorizer = Vectorizer([*post_tokens.values(), *(tokens(s.text) for s in transcript.sections)])
-    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people), post_tokens)
+    # Chat-talk (greetings, applause, thanks) is judged once, before any ranking: likes must never lift it.
+    chat_talk = chat_talk_in(transcript, post_tokens)
+    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people), post_tokens, chat_talk)
     answered = sum(1 for s in transcript.sections if any(p.role != "moderator" for p in s.posts()))
     budget = (TARGET_WORDS - FRAME_WORDS) // max(answered, 1)
     budget = min(MAX_SECTION_WORDS, max(MIN_SECTION_WORDS, budget))
@@ -94,7 +97,7 @@ def build_recap(source: Source, base_url: str, *, progress: Progress | None = No
         if (question := selector.select(section, budget)) is not None:
             questions.append(question)
         report(done, total)
-    figures = stats.count(source, transcript)
+    figures = stats.count(source, transcript, chat_talk)
     markdown = _Writer(source.session, base_url, stats.quote_choices(source.people)).write(questions, figures)
     report(total, total)
     return Recap(source.session, tuple(questions), figures, stats.activity(transcript), markdown, base_url)
