@@ -191,3 +191,5 @@ async def test_quotes_follow_each_persons_choice(harness: Harness) -> None:
     assert anonymous["markdown"].startswith(f"[A participant](<{harness.server.url}/s/chat#m{anonymous['seq']}>):\n\n> ")
     assert "\\*trust\\*" in anonymous["markdown"] and "\\[x\\]" in anonymous["markdown"]
     assert [post["reply"] for post in q1["posts"]] == [False, False, False, True, False]
+    # Bob's reply only agrees with Ana: chat-talk, marked as the recap judges it, still listed to insert by hand.
+    assert [post["chat_talk"] for post in q1["posts"]] == [None, None, None, "applause", None]
