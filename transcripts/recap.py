@@ -113,14 +113,15 @@ class _Writer:
     def write(self, questions: list[QuestionRecap], figures: Figures) -> str:
         session = self.session
         blocks = [
-            f"# {escape(session.title)}",
-            f"{escape(session.hashtag)} chat with {escape(session.guest.name)} – {long_date(session.starts_at)}",
+            f"# {escape(session.title, inline=True)}",
+            # The whole line is one paragraph of people's words, so it is escaped as one.
+            escape(f"{session.hashtag} chat with {session.guest.name} – {long_date(session.starts_at)}"),
             *self._intro(figures, len(questions)),
             "\\\n".join(
                 [
-                    f"**Guest:** {escape(session.guest.name)}",
-                    f"**Topic:** {escape(session.title)}",
-                    f"**Format:** {escape(self._format())}",
+                    f"**Guest:** {escape(session.guest.name, inline=True)}",
+                    f"**Topic:** {escape(session.title, inline=True)}",
+                    f"**Format:** {escape(self._format(), inline=True)}",
                 ]
             ),
         ]
@@ -132,12 +133,12 @@ class _Writer:
     def _intro(self, figures: Figures, answered: int) -> list[str]:
         session = self.session
         opening = (
-            f"On {long_date(session.starts_at)}, the {escape(session.hashtag)} community sat down with "
-            f"{escape(session.guest.name)} for a chat on “{escape(session.title)}”."
+            f"On {long_date(session.starts_at)}, the {escape(session.hashtag, inline=True)} community sat down with "
+            f"{escape(session.guest.name, inline=True)} for a chat on “{escape(session.title, inline=True)}”."
         )
         bio = _bio_sentence(session.guest.name, session.guest.bio)
         if bio:
-            opening += " " + escape(bio)
+            opening += " " + escape(bio, inline=True)
         took_part = (
             f"{_count(figures.participants, 'person', 'people')} took part, with "
             f"{_count(figures.answers, 'answer')} and {_count(figures.replies, 'reply', 'replies')} "
@@ -145,7 +146,7 @@ class _Writer:
         )
         readers = figures.joined - figures.participants
         took_part += f", and {readers} more read along." if readers > 0 else "."
-        return [opening, f"{took_part} So here’s how our chat with {escape(self.first_name)} went."]
+        return [opening, f"{took_part} So here’s how our chat with {escape(self.first_name, inline=True)} went."]
 
     def _format(self) -> str:
         if self.session.format:
@@ -155,11 +156,11 @@ class _Writer:
 
     def _section(self, question: QuestionRecap) -> list[str]:
         n = question.number
-        blocks = [f"## Q{n}: {escape(question.text)}"]
+        blocks = ["## " + escape(f"Q{n}: {question.text}")]  # the heading's words are a line of their own
         if question.guest is not None:
             blocks.extend(self._guest(question.guest, n))
         else:
-            blocks.append(NO_GUEST_LEADS[n % len(NO_GUEST_LEADS)].format(guest=escape(self.first_name)))
+            blocks.append(escape(NO_GUEST_LEADS[n % len(NO_GUEST_LEADS)].format(guest=self.first_name)))
         for index, quote in enumerate(question.quotes):
             who = self._who(quote, question.quotes[:index])
             if quote.likes >= MOST_LIKED_MIN and quote.likes == question.most_likes:
@@ -171,7 +172,7 @@ class _Writer:
             blocks.append(TAKEAWAY_LEADS[n % len(TAKEAWAY_LEADS)])
             blocks.append(
                 "\n".join(
-                    f"- {escape(item.text)} ({self._who(item, question.takeaways[:index], lower=True)})"
+                    f"- {escape(item.text, item=True)} ({self._who(item, question.takeaways[:index], lower=True)})"
                     for index, item in enumerate(question.takeaways)
                 )
             )
@@ -185,7 +186,7 @@ class _Writer:
             if isinstance(block, str):
                 quoted.append(blockquote(block))
             else:
-                quoted.append("\n".join(f"> {i}. {escape(item)}" for i, item in enumerate(block, start=1)))
+                quoted.append("\n".join(f"> {i}. {escape(item, item=True)}" for i, item in enumerate(block, start=1)))
         return [leads[n % len(leads)].format(guest=guest), "\n>\n".join(quoted)]
 
     def _who(self, quote: Quote, before: tuple[Quote, ...], *, lower: bool = False) -> str:
@@ -196,7 +197,7 @@ class _Writer:
         return link(label.lower() if lower else label, url)
 
     def _closing(self, figures: Figures) -> list[str]:
-        hashtag = escape(self.session.hashtag)
+        hashtag = escape(self.session.hashtag, inline=True)
         if figures.returning:
             people = (
                 f"{_count(figures.participants, 'person', 'people')}: {figures.newcomers} new to {hashtag}, "
@@ -216,8 +217,8 @@ class _Writer:
         if (top := figures.most_liked) is not None:
             blocks.extend(self._most_liked(top))
         blocks.append(
-            f"Thanks to {escape(self.session.guest.name)} for sharing, and to everyone who joined in. "
-            f"Feel free to share your thoughts as comments or leave a follow-up question for {escape(self.first_name)}."
+            f"Thanks to {escape(self.session.guest.name, inline=True)} for sharing, and to everyone who joined in. "
+            f"Feel free to share your thoughts as comments or leave a follow-up question for {escape(self.first_name, inline=True)}."
         )
         return blocks
 

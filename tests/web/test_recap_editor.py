@@ -221,8 +221,8 @@ async def test_a_quote_goes_in_with_its_author_and_link(people: People, screensh
     await expect(talk.locator(".quote-body")).to_have_text("So true. The showing up part is most of it.")
     await page.get_by_role("button", name="Insert the quote from @ana").click()
     value = await markdown.input_value()
-    assert value.startswith(draft + f"\n[@ana](<{people.harness.server.url}/s/chat#m")
-    assert value.endswith(">):\n\n> People who show up for each other, even when nobody is watching.\n\n")
+    assert value.startswith(draft + f"\n[@ana]({people.harness.server.url}/s/chat#m")
+    assert value.endswith("):\n\n> People who show up for each other, even when nobody is watching.\n\n")
     await expect(page.locator("#save-status")).to_contain_text("as version 2")
     await expect(page.frame_locator("#preview").locator("blockquote").last).to_have_text(
         "People who show up for each other, even when nobody is watching."
