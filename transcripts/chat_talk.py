@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from transcripts.text import answer_tag, token, tokens
+from transcripts.text import STOPWORDS, answer_tag, token, tokens
 from transcripts.transcript import Transcript, walk
 
 GREETING = "greeting"
@@ -199,7 +199,7 @@ def dialogue_act(body: str, context: Context, *, author: str = "", reply: bool =
         elif acts:
             for act in acts:
                 cues[act] += 1
-        elif word in context.names and (raw[:1].isupper() or index == 1):
+        elif word in context.names and raw[:1].isupper():
             pass  # someone addressed by name says nothing about the question
         elif previous in _PLACE_BEFORE and raw[:1].isupper():
             pass  # “Tom from Leeds”: a place, not a point
@@ -278,4 +278,7 @@ def _name_beginnings(handle: str) -> frozenset[str]:
 def _handle_names(handle: str) -> frozenset[str]:
     """The names a handle suggests: its leading letters (“tomleeds”) and its parts (“jo” of “jo_fundraises”)."""
     folded = _fold(handle)
-    return frozenset(part for part in _FIRST_LETTERS.findall(folded) if len(part) >= 2)
+    # A part that is a common word (“in” of @in_the_loop) would make every post of theirs look like an introduction.
+    return frozenset(
+        part for part in _FIRST_LETTERS.findall(folded) if len(part) >= 2 and part not in STOPWORDS and part not in _ACT_OF
+    )
