@@ -94,10 +94,12 @@ def to_markdown(transcript: Transcript) -> str:
     session = transcript.session
     count = sum(1 for _ in transcript.posts())
     lines = [
-        f"# {escape(session.title)}: transcript",
+        f"# {escape(session.title, inline=True)}: transcript",
         "",
-        f"{escape(session.hashtag)} chat with {escape(session.guest.name)} – {long_date(session.starts_at)}. "
-        f"{count} post{'s' if count != 1 else ''}.",
+        escape(
+            f"{session.hashtag} chat with {session.guest.name} – {long_date(session.starts_at)}. "
+            f"{count} post{'s' if count != 1 else ''}."
+        ),
     ]
     if transcript.include_hidden:
         lines += ["", "Moderator's copy: hidden posts and banned authors are included, marked."]
@@ -105,13 +107,13 @@ def to_markdown(transcript: Transcript) -> str:
         lines += ["", "## Before the first question", ""]
         lines += _markdown_posts(transcript.lobby, session.guest.handle)
     for section in transcript.sections:
-        lines += ["", f"## Q{section.number}: {escape(section.text)}", "", f"*Dropped at {_clock(section.opened_at)}.*"]
+        lines += ["", f"## Q{section.number}: {escape(section.text, inline=True)}", "", f"*Dropped at {_clock(section.opened_at)}.*"]
         if section.answers:
             lines.append("")
             lines += _markdown_posts(section.answers, session.guest.handle)
     if transcript.announcements:
         lines += ["", "## Announcements", ""]
-        lines += [f"- {_clock(item.at)}: {escape(item.body)}" for item in transcript.announcements]
+        lines += [f"- {_clock(item.at)}: {escape(item.body, inline=True)}" for item in transcript.announcements]
     return "\n".join(lines) + "\n"
 
 
@@ -136,10 +138,10 @@ def _markdown_posts(posts: tuple[Post, ...], guest: str) -> list[str]:
             marks.append("**hidden**")
         if post.banned:
             marks.append("**banned author**")
-        head = f"{indent}- **@{escape(post.author)}** · {_clock(post.at)}"
+        head = f"{indent}- **@{escape(post.author, inline=True)}** · {_clock(post.at)}"
         if marks:
             head += " · " + " · ".join(marks)
-        body = escape(post.body).replace("\n", "\n" + indent + "  ")
+        body = escape(post.body, inline=True).replace("\n", "\n" + indent + "  ")
         lines.append(f"{head} · #{post.seq}: {body}")
         stack.extend((reply, depth + 1) for reply in reversed(post.replies))
     return lines

@@ -5,12 +5,15 @@ with their attribution and a link to the post (`<base>/s/<slug>#m<seq>`). The
 same promises as the generated recap hold: nothing left out of the transcript
 appears, the host is not quoted, someone who chose not to be quoted is left
 out, and someone who chose to be anonymous is credited as "A participant".
+Chat-talk (a greeting, applause, meta talk, thanks) is listed too, marked with
+its kind, as the recap judged it: a writer may still insert it by hand.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transcripts.chat_talk import chat_talk_in
 from transcripts.markdown_text import blockquote, link
 from transcripts.model import Source, folded_handle
 from transcripts.recap import post_url
@@ -36,6 +39,8 @@ class QuotablePost:
     url: str
     markdown: str
     """The quote as Markdown: the credit linked to the post, then the words as a block quote."""
+    chat_talk: str | None = None
+    """The kind of chat-talk the post is (greeting, applause, meta, thanks), never quoted by the recap; None for an answer."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,9 @@ def quotable_posts(source: Source, base_url: str) -> Quotes:
     choices = quote_choices(source.people)
     questions = []
     left_out = 0
-    for section in build_transcript(source).sections:
+    transcript = build_transcript(source)
+    chat_talk = chat_talk_in(transcript)
+    for section in transcript.sections:
         top = {post.seq for post in section.answers}
         posts = []
         for post in sorted(section.posts(), key=lambda post: post.seq):
@@ -78,6 +85,11 @@ def quotable_posts(source: Source, base_url: str) -> Quotes:
                 credit = f"@{post.author}"
             url = post_url(base_url, session.slug, post.seq)
             markdown = f"{link(credit, url)}:\n\n{blockquote(words)}"
-            posts.append(QuotablePost(post.seq, credit, post.role, words, post.likes, post.seq not in top, url, markdown))
+            posts.append(
+                QuotablePost(
+                    post.seq, credit, post.role, words, post.likes, post.seq not in top, url, markdown,
+                    chat_talk.get(post.seq),
+                )
+            )
         questions.append(QuestionQuotes(section.number, section.text, tuple(posts)))
     return Quotes(tuple(questions), left_out)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from transcripts import stats
+from transcripts.chat_talk import chat_talk_in
 from transcripts.markdown_text import blockquote, escape, link
 from transcripts.model import SessionInfo, Source, folded_handle, long_date
 from transcripts.selection import GuestAnswer, QuestionRecap, Quote, Selector
@@ -85,7 +86,9 @@ def build_recap(source: Source, base_url: str, *, progress: Progress | None = No
     report(1, total)
     post_tokens = {post.seq: tokens(post.body) for post in transcript.posts()}
     vectorizer = Vectorizer([*post_tokens.values(), *(tokens(s.text) for s in transcript.sections)])
-    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people), post_tokens)
+    # Chat-talk (greetings, applause, thanks) is judged once, before any ranking: likes must never lift it.
+    chat_talk = chat_talk_in(transcript, post_tokens)
+    selector = Selector(source.session, vectorizer, stats.quote_choices(source.people), post_tokens, chat_talk)
     answered = sum(1 for s in transcript.sections if any(p.role != "moderator" for p in s.posts()))
     budget = (TARGET_WORDS - FRAME_WORDS) // max(answered, 1)
     budget = min(MAX_SECTION_WORDS, max(MIN_SECTION_WORDS, budget))
@@ -94,7 +97,7 @@ def build_recap(source: Source, base_url: str, *, progress: Progress | None = No
         if (question := selector.select(section, budget)) is not None:
             questions.append(question)
         report(done, total)
-    figures = stats.count(source, transcript)
+    figures = stats.count(source, transcript, chat_talk)
     markdown = _Writer(source.session, base_url, stats.quote_choices(source.people)).write(questions, figures)
     report(total, total)
     return Recap(source.session, tuple(questions), figures, stats.activity(transcript), markdown, base_url)
@@ -110,14 +113,15 @@ class _Writer:
     def write(self, questions: list[QuestionRecap], figures: Figures) -> str:
         session = self.session
         blocks = [
-            f"# {escape(session.title)}",
-            f"{escape(session.hashtag)} chat with {escape(session.guest.name)} – {long_date(session.starts_at)}",
+            f"# {escape(session.title, inline=True)}",
+            # The whole line is one paragraph of people's words, so it is escaped as one.
+            escape(f"{session.hashtag} chat with {session.guest.name} – {long_date(session.starts_at)}"),
             *self._intro(figures, len(questions)),
             "\\\n".join(
                 [
-                    f"**Guest:** {escape(session.guest.name)}",
-                    f"**Topic:** {escape(session.title)}",
-                    f"**Format:** {escape(self._format())}",
+                    f"**Guest:** {escape(session.guest.name, inline=True)}",
+                    f"**Topic:** {escape(session.title, inline=True)}",
+                    f"**Format:** {escape(self._format(), inline=True)}",
                 ]
             ),
         ]
@@ -129,12 +133,12 @@ class _Writer:
     def _intro(self, figures: Figures, answered: int) -> list[str]:
         session = self.session
         opening = (
-            f"On {long_date(session.starts_at)}, the {escape(session.hashtag)} community sat down with "
-            f"{escape(session.guest.name)} for a chat on “{escape(session.title)}”."
+            f"On {long_date(session.starts_at)}, the {escape(session.hashtag, inline=True)} community sat down with "
+            f"{escape(session.guest.name, inline=True)} for a chat on “{escape(session.title, inline=True)}”."
         )
         bio = _bio_sentence(session.guest.name, session.guest.bio)
         if bio:
-            opening += " " + escape(bio)
+            opening += " " + escape(bio, inline=True)
         took_part = (
             f"{_count(figures.participants, 'person', 'people')} took part, with "
             f"{_count(figures.answers, 'answer')} and {_count(figures.replies, 'reply', 'replies')} "
@@ -142,7 +146,7 @@ class _Writer:
         )
         readers = figures.joined - figures.participants
         took_part += f", and {readers} more read along." if readers > 0 else "."
-        return [opening, f"{took_part} So here’s how our chat with {escape(self.first_name)} went."]
+        return [opening, f"{took_part} So here’s how our chat with {escape(self.first_name, inline=True)} went."]
 
     def _format(self) -> str:
         if self.session.format:
@@ -152,11 +156,11 @@ class _Writer:
 
     def _section(self, question: QuestionRecap) -> list[str]:
         n = question.number
-        blocks = [f"## Q{n}: {escape(question.text)}"]
+        blocks = ["## " + escape(f"Q{n}: {question.text}")]  # the heading's words are a line of their own
         if question.guest is not None:
             blocks.extend(self._guest(question.guest, n))
         else:
-            blocks.append(NO_GUEST_LEADS[n % len(NO_GUEST_LEADS)].format(guest=escape(self.first_name)))
+            blocks.append(escape(NO_GUEST_LEADS[n % len(NO_GUEST_LEADS)].format(guest=self.first_name)))
         for index, quote in enumerate(question.quotes):
             who = self._who(quote, question.quotes[:index])
             if quote.likes >= MOST_LIKED_MIN and quote.likes == question.most_likes:
@@ -168,7 +172,7 @@ class _Writer:
             blocks.append(TAKEAWAY_LEADS[n % len(TAKEAWAY_LEADS)])
             blocks.append(
                 "\n".join(
-                    f"- {escape(item.text)} ({self._who(item, question.takeaways[:index], lower=True)})"
+                    f"- {escape(item.text, item=True)} ({self._who(item, question.takeaways[:index], lower=True)})"
                     for index, item in enumerate(question.takeaways)
                 )
             )
@@ -182,7 +186,7 @@ class _Writer:
             if isinstance(block, str):
                 quoted.append(blockquote(block))
             else:
-                quoted.append("\n".join(f"> {i}. {escape(item)}" for i, item in enumerate(block, start=1)))
+                quoted.append("\n".join(f"> {i}. {escape(item, item=True)}" for i, item in enumerate(block, start=1)))
         return [leads[n % len(leads)].format(guest=guest), "\n>\n".join(quoted)]
 
     def _who(self, quote: Quote, before: tuple[Quote, ...], *, lower: bool = False) -> str:
@@ -193,7 +197,7 @@ class _Writer:
         return link(label.lower() if lower else label, url)
 
     def _closing(self, figures: Figures) -> list[str]:
-        hashtag = escape(self.session.hashtag)
+        hashtag = escape(self.session.hashtag, inline=True)
         if figures.returning:
             people = (
                 f"{_count(figures.participants, 'person', 'people')}: {figures.newcomers} new to {hashtag}, "
@@ -213,8 +217,8 @@ class _Writer:
         if (top := figures.most_liked) is not None:
             blocks.extend(self._most_liked(top))
         blocks.append(
-            f"Thanks to {escape(self.session.guest.name)} for sharing, and to everyone who joined in. "
-            f"Feel free to share your thoughts as comments or leave a follow-up question for {escape(self.first_name)}."
+            f"Thanks to {escape(self.session.guest.name, inline=True)} for sharing, and to everyone who joined in. "
+            f"Feel free to share your thoughts as comments or leave a follow-up question for {escape(self.first_name, inline=True)}."
         )
         return blocks
 

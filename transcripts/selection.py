@@ -9,6 +9,7 @@ piece of its post. Takeaways are list items people wrote, quoted the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transcripts import summarize
@@ -84,7 +85,7 @@ class QuestionRecap:
     answers: int
     replies: int
     most_likes: int
-    """The most likes any participant's post of this question got."""
+    """The most likes any participant's answer of this question got (chat-talk left out)."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,15 @@ class Selector:
         vectorizer: Vectorizer,
         quote_choices: dict[str, str],
         post_tokens: dict[int, list[str]],
+        chat_talk: Mapping[int, str] | None = None,
     ) -> None:
         self._session = session
         self._vectorizer = vectorizer
         self._choices = quote_choices
         self._post_tokens = post_tokens
         """Each post's tokens by seq, computed once for the whole recap."""
+        self._chat_talk = chat_talk or {}
+        """The act of each post that is chat-talk, by seq: never quoted, whatever its likes."""
         self._keys: dict[str, list[frozenset[str]]] = {}
         self._names = frozenset(tokens(f"{session.guest.name} {session.guest.handle}"))
         """The guest's name says nothing about the question: a post with no other word is not a quote."""
@@ -149,7 +153,10 @@ class Selector:
             takeaways=takeaways,
             answers=len(top),
             replies=len(posts) - len(top),
-            most_likes=max((post.likes for post in posts if post.role == "participant"), default=0),
+            most_likes=max(
+                (post.likes for post in posts if post.role == "participant" and post.seq not in self._chat_talk),
+                default=0,
+            ),
         )
 
     def _guest_answer(
@@ -192,6 +199,8 @@ class Selector:
         eligible: list[tuple[Post, Vector]] = []
         for post in posts:
             if post.role != "participant" or self._choice(post) == "none" or words(post.body) < MIN_QUOTE_WORDS:
+                continue
+            if post.seq in self._chat_talk:
                 continue
             words_of_post = self._post_tokens.get(post.seq) or tokens(post.body)
             if all(token in self._names for token in words_of_post):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from transcripts.model import Person, Source, folded_handle
@@ -25,7 +26,7 @@ class Figures:
     replies: int
     likes: int
     most_liked: Post | None
-    """The answer with the most likes among those that may be quoted (ties: the earlier)."""
+    """The answer with the most likes among those that may be quoted and are not chat-talk (ties: the earlier)."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Activity:
     """(question number, minutes after `start`)."""
 
 
-def count(source: Source, transcript: Transcript) -> Figures:
-    """The closing figures of a recap."""
+def count(source: Source, transcript: Transcript, chat_talk: Collection[int] = ()) -> Figures:
+    """The closing figures of a recap; `chat_talk` holds the seqs of posts that are not answers in substance."""
     choices = quote_choices(source.people)
     posters: dict[str, None] = {}
     answers = replies = likes = 0
@@ -59,7 +60,7 @@ def count(source: Source, transcript: Transcript) -> Figures:
             if post.role == "participant":
                 posters[folded_handle(post.author)] = None
             quotable = post.role == "guest" or choices.get(folded_handle(post.author), "handle") != "none"
-            if is_answer and quotable and post.likes > (most_liked.likes if most_liked else 0):
+            if is_answer and quotable and post.seq not in chat_talk and post.likes > (most_liked.likes if most_liked else 0):
                 most_liked = post
     for post in walk(transcript.lobby):
         likes += post.likes

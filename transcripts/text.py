@@ -212,6 +212,11 @@ def tokens(text: str) -> list[str]:
     return [stem for word in _WORD.findall(text.casefold()) if (stem := _token(word))]
 
 
+def token(word: str) -> str:
+    """One lower-cased word as `tokens` keeps it: lightly stemmed, or "" for a stop word, a number or a tag."""
+    return _token(word)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _token(word: str) -> str:
     word = word.replace("’", "'")

@@ -47,7 +47,7 @@ def test_recap_as_markdown_and_html(db: str, tmp_path: Path) -> None:
     """`recap` prints the Markdown post; with --format html it writes a page with the activity chart."""
     code, out, _ = hashtalk("recap", "leadership", "--db", db, "--url", "https://chat.example")
     assert code == 0 and out.startswith("# The Role of Leadership")
-    assert "](<https://chat.example/s/leadership#m" in out and "## Wrapping up" in out
+    assert "](https://chat.example/s/leadership#m" in out and "## Wrapping up" in out
     page = tmp_path / "recap.html"
     code, _, _ = hashtalk("recap", "leadership", "--format", "html", "--out", str(page), "--db", db)
     html = page.read_text(encoding="utf-8")

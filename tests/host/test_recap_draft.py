@@ -44,7 +44,7 @@ async def test_ending_a_session_stores_the_first_draft(harness: Harness) -> None
     assert "## Q1: Question number 1?" in body
     assert "Communities grow when people help each other without keeping score." in body
     url = harness.server.url  # no HASHTALK_URL: links use where the server listens
-    assert f"[@ana](<{url}/s/chat#m" in body or f"[@bo](<{url}/s/chat#m" in body
+    assert f"[@ana]({url}/s/chat#m" in body or f"[@bo]({url}/s/chat#m" in body
 
 
 async def test_a_restart_writes_a_missing_draft_and_never_a_second_one(db_path: Path, clock: ManualClock) -> None:

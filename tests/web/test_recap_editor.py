@@ -205,8 +205,8 @@ async def test_without_a_valid_link_there_is_no_editor(people: People) -> None:
 
 
 async def test_a_quote_goes_in_with_its_author_and_link(people: People, screenshot_dir: Path) -> None:
-    """The quotes panel lists Q1's posts; one click inserts Ana's words at the cursor with her handle linked to her post;
-    every text of the editor meets AA contrast."""
+    """The quotes panel lists Q1's posts, chat-talk marked; one click inserts Ana's words at the cursor with her handle
+    linked to her post; every text of the editor meets AA contrast."""
     token = await ended_chat(people.harness)
     page = await open_editor(people, token, viewport=SCREENSHOT)
     markdown = page.get_by_label("Markdown")
@@ -214,10 +214,15 @@ async def test_a_quote_goes_in_with_its_author_and_link(people: People, screensh
     await markdown.focus()
     await markdown.press("Control+End")
     await expect(page.get_by_label("Question")).to_have_value("1")
+    # Bob's “So true.” reply is chat-talk: marked as such, Ana's answer is not.
+    talk = page.locator(".quote-item.chat-talk")
+    await expect(talk).to_have_count(1)
+    await expect(talk.locator(".quote-meta")).to_contain_text("@bob · reply · chat-talk: applause")
+    await expect(talk.locator(".quote-body")).to_have_text("So true. The showing up part is most of it.")
     await page.get_by_role("button", name="Insert the quote from @ana").click()
     value = await markdown.input_value()
-    assert value.startswith(draft + f"\n[@ana](<{people.harness.server.url}/s/chat#m")
-    assert value.endswith(">):\n\n> People who show up for each other, even when nobody is watching.\n\n")
+    assert value.startswith(draft + f"\n[@ana]({people.harness.server.url}/s/chat#m")
+    assert value.endswith("):\n\n> People who show up for each other, even when nobody is watching.\n\n")
     await expect(page.locator("#save-status")).to_contain_text("as version 2")
     await expect(page.frame_locator("#preview").locator("blockquote").last).to_have_text(
         "People who show up for each other, even when nobody is watching."

@@ -1,6 +1,8 @@
 // The quotes panel: the transcript by question; one click puts a post into
 // the recap as Markdown (its author linked to the post, its words quoted).
 // The server writes the Markdown, escaping the words so they stay words.
+// Chat-talk (greetings, applause, talk about the chat, thanks) is marked as
+// such, as the recap judged it: the draft never quotes it, a writer still may.
 
 import { el, fill } from "./elements.js";
 
@@ -49,10 +51,20 @@ export class QuotesPanel {
 
   item(post) {
     const likes = post.likes ? ` · ♥ ${post.likes}` : "";
+    const kinds = `${post.role === "guest" ? " guest" : ""}${post.chat_talk ? " chat-talk" : ""}`;
+    const talk = post.chat_talk
+      ? [" · ", el("span", { class: "talk-mark", text: `chat-talk: ${post.chat_talk}` })]
+      : [];
     return el(
       "li",
-      { class: `quote-item${post.role === "guest" ? " guest" : ""}`, "data-seq": String(post.seq) },
-      el("p", { class: "quote-meta" }, el("strong", { text: post.credit }), `${post.reply ? " · reply" : ""}${likes}`),
+      { class: `quote-item${kinds}`, "data-seq": String(post.seq) },
+      el(
+        "p",
+        { class: "quote-meta" },
+        el("strong", { text: post.credit }),
+        `${post.reply ? " · reply" : ""}${likes}`,
+        ...talk,
+      ),
       el("p", { class: "quote-body", text: post.body }),
       el("button", {
         type: "button",
