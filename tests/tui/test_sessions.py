@@ -16,6 +16,7 @@ from tui.app import ConsoleApp
 from tui.screens.ask import Ask
 from tui.screens.session_form import SessionForm
 from tui.screens.sessions import SessionsScreen
+from tui.screens.show_link import ShowLink
 
 
 async def definition(harness: Harness, slug: str) -> dict[str, Any]:
@@ -43,6 +44,12 @@ async def test_a_session_made_in_the_form_is_scheduled_with_its_notes(harness: H
         assert app.screen.query_one("#hashtag-problem").display and app.screen.focused.id == "hashtag"
         fill(app, hashtag="#Spring")
         await pilot.press("ctrl+s")
+        await watch.until(pilot, lambda: isinstance(app.screen, ShowLink))
+        link = app.screen.link
+        assert link.startswith(f"{harness.server.url}/s/spring-1#guest=") and app.clipboard == link
+        shown = app.screen.query_one("#link")
+        assert str(shown.render()) == link and (shown.size.width, shown.size.height) == (len(link), 1)  # one line
+        await pilot.press("escape")
         await watch.until(pilot, lambda: isinstance(app.screen, SessionsScreen))
         await watch.until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
     stored = await definition(harness, "spring-1")
@@ -63,6 +70,8 @@ async def test_a_session_file_is_scheduled_from_the_list(harness: Harness, tmp_p
         await pilot.press("o")
         app.screen.query_one(Input).value = str(path)
         await pilot.press("enter")
+        await watch.until(pilot, lambda: isinstance(app.screen, ShowLink))
+        await pilot.press("escape")
         await watch.until(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
     assert (await definition(harness, "leadership"))["hashtag"] == "#TwitterSmarter"
 
@@ -82,6 +91,8 @@ async def test_edit_a_scheduled_session_and_clone_it_for_next_week(harness: Harn
         await watch.until(pilot, lambda: isinstance(app.screen, SessionForm))
         assert app.screen.query_one("#slug", Input).value == "series-2"
         await pilot.press("ctrl+s")
+        await watch.until(pilot, lambda: isinstance(app.screen, ShowLink))
+        await pilot.press("escape")
         await watch.until(pilot, lambda: isinstance(app.screen, SessionsScreen))
         await watch.until(pilot, lambda: app.screen.query_one(DataTable).row_count == 2)
     first, second = await definition(harness, "series-1"), await definition(harness, "series-2")
@@ -105,5 +116,5 @@ async def test_a_past_start_is_shown_under_its_field_and_now_schedules_at_once(h
         assert not str(app.screen.query_one("#problem").render()).strip()
         fill(app, starts_at="now")
         await pilot.press("ctrl+s")
-        await watch.until(pilot, lambda: isinstance(app.screen, SessionsScreen))
+        await watch.until(pilot, lambda: isinstance(app.screen, ShowLink))
     assert (await definition(harness, "spring-1"))["starts_at"] == iso(harness.clock.now())

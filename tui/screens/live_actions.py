@@ -77,6 +77,8 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("A", "announce", "Announce", "Send a host announcement to everyone (asks for the text)"),
     LiveAction("f", "feature", "Feature", "Pin the selected post at the top for everyone, or unpin it"),
     LiveAction("R", "refile", "Refile", "Move the selected answer to another question", footer=False),
+    LiveAction("l", "show_link", "Link", "Show and copy the page's link, or once the session has ended the writers'",
+               footer=False),
     LiveAction("slash", "filter", "Filter", "Filter the feed: q3, @handle, held, reported, hidden"),
     LiveAction("question_mark", "help", "Help", "Every key of this screen"),
     LiveAction("escape", "back", "Sessions", "Back to the session list (or close the filter)"),
