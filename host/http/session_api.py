@@ -3,7 +3,9 @@
 Every request here needs a moderator token in an `Authorization: Bearer`
 header (never in the URL, which ends up in logs). Bodies are the session
 file's fields as JSON, checked by the same `session_from_data` as a TOML file,
-so a mistake gets the same sentence naming the field.
+so a mistake gets the same sentence naming the field. A `starts_at` already
+past is refused as the CLI refuses it (the session would open the moment it
+is stored); `"starts_at": "now"` opens one at once on purpose.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from host.core.session import SessionSpec
-from host.core.sessionfile import SessionFileError, session_from_data, session_to_data
+from host.core.sessionfile import SessionFileError, refuse_past_start, session_from_data, session_to_data
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.request_body import BodyTooLarge, body_within, parsed_json
@@ -125,10 +127,14 @@ async def _spec_from_body(request: Request, *, slug: str | None = None) -> Sessi
         return _error(400, "bad_json", "The body must be a JSON object with the session file's fields.")
     if slug is not None and isinstance(data, dict):
         data.setdefault("slug", slug)
+    settings: Settings = request.app.state.settings
+    now = settings.clock.now()
     try:
-        return session_from_data(data)
+        spec = session_from_data(data, now)
+        refuse_past_start(spec, now)
     except SessionFileError as error:
         return _error(400, "bad_session", str(error))
+    return spec
 
 
 def _unknown_session() -> JSONResponse:

@@ -155,3 +155,17 @@ async def test_a_body_nested_past_the_parsers_limit_is_a_400(harness: Harness, h
     )
     assert (created.status_code, created.json()["code"]) == (400, "bad_json")
     assert (saved.status_code, saved.json()["code"]) == (400, "bad_json")
+
+
+async def test_a_start_in_the_past_is_refused_and_now_opens_at_once(harness: Harness, http: httpx.AsyncClient) -> None:
+    """A past starts_at is a 400 naming the field and saying how to open at once; "now" opens it at once."""
+    past = await http.post("/api/sessions", json=definition(starts_at=iso(T0 - 7200)), headers=AUTH)
+    assert (past.status_code, past.json()["code"]) == (400, "bad_session")
+    assert past.json()["message"].startswith("starts_at: ") and '"now"' in past.json()["message"]
+    assert (await http.get("/api/sessions")).json()["sessions"] == []
+    await http.post("/api/sessions", json=definition(), headers=AUTH)
+    moved = await http.put("/api/sessions/series-1", json=definition(starts_at=iso(T0 - 7200)), headers=AUTH)
+    assert (moved.status_code, moved.json()["message"].split(":")[0]) == (400, "starts_at")
+    at_once = await http.post("/api/sessions", json=definition("series-2", starts_at="now"), headers=AUTH)
+    assert at_once.status_code == 201, at_once.text
+    assert at_once.json()["session"]["starts_at"] == iso(harness.clock.now())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from textual.screen import Screen
 from textual.widgets import Input
 
+from host.app.cli import main
 from host.app.server import start_server
 from host.protocol.times import ManualClock
 from tests.conftest import Harness, add_session, harness_settings, make_spec
@@ -16,9 +19,9 @@ from tests.host.test_moderation import kind
 from tests.tui.conftest import feed_lines, feed_segments, live, running
 from tui.app import ConsoleApp
 from tui.config import Backoff
+from tui.room_view import RoomView
 from tui.screens.ask import Ask
-from tui.screens.confirm import Confirm
-from tui.screens.live_actions import LIVE_ACTIONS
+from tui.screens.live_actions import LIVE_ACTIONS, NEXT_AGAIN_SECONDS, next_step
 
 ESCAPE_POST = "\x1b]0;x\x07[red]x[/red]"
 
@@ -35,11 +38,12 @@ def feed_bodies(app: ConsoleApp) -> list[str]:
 
 
 async def test_start_and_next_keys_move_the_session(chat: Harness) -> None:
-    """s starts the session and n drops the next question, as a participant sees it and the header says."""
+    """s starts the session and n, pressed twice, drops the next question, as a participant sees it and the header says."""
     async with chat.participant("ana") as ana, running(chat) as (app, pilot, watch):
         await pilot.press("s")
         assert (await ana.recv_until(kind("question")))["number"] == 1
-        await pilot.press("n")
+        await watch.until(pilot, lambda: live(app).room.question == 1)
+        await pilot.press("n", "n")
         assert (await ana.recv_until(kind("question")))["number"] == 2
         await watch.until(pilot, lambda: live(app).room.question == 2)
         async with httpx.AsyncClient(base_url=chat.server.url) as http:
@@ -47,8 +51,35 @@ async def test_start_and_next_keys_move_the_session(chat: Harness) -> None:
         assert "Q3 drops in" in str(app.screen.query_one("#countdown-label").render())
 
 
+async def test_next_asks_first_and_the_second_press_must_come_soon_and_at_the_same_step(chat: Harness) -> None:
+    """One n only asks; a second n after the window, or after the session moved on, asks again; a prompt second n acts."""
+    async with chat.moderator() as other, running(chat) as (app, pilot, watch):
+        await pilot.press("s")
+        await watch.until(pilot, lambda: live(app).room.question == 1)
+        await pilot.press("n")
+        chat.clock.advance(NEXT_AGAIN_SECONDS + 1)
+        await pilot.press("n")  # too late: this asks again
+        await other.mod("next")  # meanwhile another moderator drops Q2
+        await watch.until(pilot, lambda: live(app).room.question == 2)
+        await pilot.press("n")  # a step later than it asked about: this asks again
+        await pilot.press("n")
+        await watch.until(pilot, lambda: live(app).room.question == 3)
+    async with httpx.AsyncClient(base_url=chat.server.url) as http:
+        shown = (await http.get("/api/sessions/chat")).json()
+    assert (shown["state"], shown["question"]) == ("live", 3)  # not the wrap-up: each next was sent once
+
+
+def test_the_next_question_says_what_n_would_do() -> None:
+    """The prompt names the step: the lobby, the next question, the wrap-up or the end."""
+    room = RoomView("chat", state="live", question=2, question_count=3)
+    assert next_step(room) == "drop Q3 for everyone"
+    assert next_step(RoomView("chat", state="live", question=3, question_count=3)) == "close the last question and wrap up"
+    assert next_step(RoomView("chat", state="lobby")) == "drop Q1 for everyone"
+    assert next_step(RoomView("chat", state="wrapup", question=3)) == "end the session for everyone"
+
+
 async def test_hiding_makes_a_post_vanish_for_a_participant(chat: Harness) -> None:
-    """h on a selected post sends hide: a connected participant gets it, and a newcomer never sees the post."""
+    """h on a selected post asks why and sends hide: a participant gets it, and a newcomer never sees the post."""
     async with chat.moderator() as moderator:
         await moderator.mod("start")
     async with chat.participant("ana") as ana, chat.participant("bob") as bob, running(chat) as (app, pilot, watch):
@@ -57,6 +88,7 @@ async def test_hiding_makes_a_post_vanish_for_a_participant(chat: Harness) -> No
         await pilot.press("up")  # the cursor starts on the latest post
         assert live(app).feed.cursor == posted["seq"]
         await pilot.press("h")
+        await answer(pilot, app, "selling")
         hidden = await ana.recv_until(kind("hide"))
         assert hidden["target"] == posted["seq"]
         await watch.until(pilot, lambda: live(app).room.posts[posted["seq"]].hidden)
@@ -68,7 +100,7 @@ async def test_hiding_makes_a_post_vanish_for_a_participant(chat: Harness) -> No
 
 
 async def test_mute_ban_approve_and_slow_mode_reach_the_server(chat: Harness) -> None:
-    """Mute asks how long, ban asks to confirm, approve takes the held queue, slow mode asks for seconds."""
+    """Mute asks how long and why, ban asks to confirm and why, approve takes the held queue, slow mode asks for seconds."""
     async with chat.moderator() as moderator:
         await moderator.mod("start")
         await moderator.mod("premoderation", on=True)
@@ -82,6 +114,7 @@ async def test_mute_ban_approve_and_slow_mode_reach_the_server(chat: Harness) ->
 
         await pilot.press("m")
         assert isinstance(app.screen, Ask)
+        app.screen.query_one("#why", Input).value = "  cool down  "
         await answer(pilot, app, "5m")  # instead of the suggested 10m
         muted = await ana.recv_until(kind("mute"))  # the muted participant is told, with until when
         assert muted["handle"] == "ana" and muted["until"] == "2026-12-03T16:05:00.000Z"
@@ -97,11 +130,13 @@ async def test_mute_ban_approve_and_slow_mode_reach_the_server(chat: Harness) ->
         await watch.until(pilot, lambda: bob_post in live(app).room.posts)
         live(app).feed.select(bob_post)
         await pilot.press("b")
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
+        await answer(pilot, app, "spam after a warning")
         closing = await bob.recv_until(lambda f: f.get("type") == "error")
-        assert closing["code"] == "banned"
+        assert closing["code"] == "banned" and "spam after a warning" in closing["message"]
         await watch.until(pilot, lambda: live(app).room.is_banned("bob"))
+    modlog = await asyncio.to_thread(CliRunner().invoke, main, ["session", "modlog", "chat", "--db", str(chat.db_path)])
+    assert any("mute" in line and line.rstrip().endswith("cool down") for line in modlog.output.splitlines())
+    assert any("ban" in line and "spam after a warning" in line for line in modlog.output.splitlines())
 
 
 async def answer(pilot: object, app: ConsoleApp, text: str) -> None:

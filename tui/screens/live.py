@@ -22,6 +22,7 @@ from tui.messages import LinkChanged, RoomChanged
 from tui.room_view import RoomView
 from tui.screens.help import Help
 from tui.screens.live_actions import LIVE_BINDINGS, ModerationActions
+from tui.screens.show_link import ShowLink
 from tui.widgets.feed import Feed
 from tui.widgets.header import SessionHeader
 from tui.widgets.rail import Rail
@@ -124,9 +125,9 @@ class LiveScreen(ModerationActions):
             return
         self.writer_link = link
         self.app.copy_to_clipboard(link)
-        self.notify(f"Writer link for the recap editor (copied; give it to the writers):\n{link}",
-                    title="the session has ended", timeout=60)
-        self.query_one(Side).show_writer_link(link)
+        self.notify("The writers' link to the recap editor is copied to the clipboard; l shows it.",
+                    title="the session has ended", timeout=30)
+        self.query_one(Side).show_writer_link()
 
     @on(LinkChanged)
     def _link_changed(self, message: LinkChanged) -> None:
@@ -164,6 +165,15 @@ class LiveScreen(ModerationActions):
 
     def action_help(self) -> None:
         self.app.push_screen(Help())
+
+    def action_show_link(self) -> None:
+        """The writers' link once the session has ended; before that, the page participants open."""
+        if self.writer_link:
+            self.app.push_screen(ShowLink("The recap editor, for the writers:", self.writer_link, what="writer link",
+                                          note="Give it to the writers only: it lets them edit and publish the recap."))
+        else:
+            self.app.push_screen(ShowLink("The session's page, for participants:",
+                                          f"{self.app.config.base}/s/{self.slug}", what="page's link"))
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)

@@ -6,6 +6,11 @@ themselves are the screen class `LiveScreen` is built on: each sends one
 `mod` frame from a worker and tells the host when the server refuses. An
 action's name never repeats one of Textual's own (`dismiss` closes a screen),
 so every key does what the table says and Textual's actions keep working.
+
+Hide, mute and ban ask why (the answer may stay empty) and send it as the
+frame's `reason`, which the modlog keeps. `n` acts on the second press
+within a few seconds: a question that has dropped cannot be taken back on
+the server, so undoing it is not on offer; asking first is.
 """
 
 from __future__ import annotations
@@ -20,12 +25,18 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from host.protocol.limits import MAX_ANNOUNCEMENT_CHARS, MAX_EXTEND_SECONDS, MAX_MUTE_SECONDS, MAX_SLOW_SECONDS
+from host.protocol.limits import (
+    MAX_ANNOUNCEMENT_CHARS,
+    MAX_EXTEND_SECONDS,
+    MAX_MUTE_SECONDS,
+    MAX_REASON_CHARS,
+    MAX_SLOW_SECONDS,
+)
 from tui.console import HashtalkConsole
 from tui.durations import format_duration, parse_duration
 from tui.link import LinkError
 from tui.room_view import Post
-from tui.screens.ask import Ask
+from tui.screens.ask import WHY_PLACEHOLDER, Ask
 from tui.screens.confirm import Confirm
 
 if TYPE_CHECKING:
@@ -47,14 +58,14 @@ class LiveAction:
 
 LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("s", "start", "Start", "Start the session now: Q1 drops"),
-    LiveAction("n", "next", "Next", "The next step now: the next question, the wrap-up or the end"),
+    LiveAction("n", "next", "Next", "The next step now: the next question, the wrap-up or the end (press n twice)"),
     LiveAction("p", "pause_resume", "Pause/resume", "Pause the timer, keeping the time left, or resume it"),
     LiveAction("plus", "extend", "Extend", "Add time to the current step (asks how much)"),
     LiveAction("E", "end", "End", "End the session now (asks first)", footer=False),
-    LiveAction("h", "hide", "Hide/unhide", "Hide the selected post from everyone, or bring it back"),
-    LiveAction("m", "mute", "Mute", "Mute the selected post's author (asks how long)"),
+    LiveAction("h", "hide", "Hide/unhide", "Hide the selected post from everyone (asks why), or bring it back"),
+    LiveAction("m", "mute", "Mute", "Mute the selected post's author (asks how long, and why)"),
     LiveAction("M", "unmute", "Unmute", "Let a muted handle post again", footer=False),
-    LiveAction("b", "ban", "Ban", "Ban the selected post's author from the session (asks first)"),
+    LiveAction("b", "ban", "Ban", "Ban the selected post's author from the session (asks first, and why)"),
     LiveAction("B", "unban", "Unban", "Let a banned handle back in", footer=False),
     LiveAction("a", "approve", "Approve", "Approve the selected held post (or go to the oldest one held)"),
     LiveAction("r", "reject", "Reject", "Reject the selected held post (or go to the oldest one held)"),
@@ -66,12 +77,17 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("A", "announce", "Announce", "Send a host announcement to everyone (asks for the text)"),
     LiveAction("f", "feature", "Feature", "Pin the selected post at the top for everyone, or unpin it"),
     LiveAction("R", "refile", "Refile", "Move the selected answer to another question", footer=False),
+    LiveAction("l", "show_link", "Link", "Show and copy the page's link, or once the session has ended the writers'",
+               footer=False),
     LiveAction("slash", "filter", "Filter", "Filter the feed: q3, @handle, held, reported, hidden"),
     LiveAction("question_mark", "help", "Help", "Every key of this screen"),
     LiveAction("escape", "back", "Sessions", "Back to the session list (or close the filter)"),
 )
 
 LIVE_BINDINGS: list[BindingType] = [Binding(a.key, a.action, a.title, show=a.footer) for a in LIVE_ACTIONS]
+
+NEXT_AGAIN_SECONDS = 4.0
+"""A second n within this long takes the next step: long enough to decide, short enough not to surprise later."""
 
 
 class ModerationActions(Screen[None]):
@@ -81,6 +97,8 @@ class ModerationActions(Screen[None]):
     link: Link
     room: RoomView
     feed: Feed
+    _next_asked: tuple[float, str, int | None] | None = None
+    """When the first n was pressed, and the step the session was at then."""
 
     def commands(self) -> Iterator[SystemCommand]:
         """Every action, for the command palette."""
@@ -93,7 +111,16 @@ class ModerationActions(Screen[None]):
         self.send("start", done="Started: Q1 is out.")
 
     def action_next(self) -> None:
-        self.send("next")
+        now = self.app.now()
+        step = (self.room.state, self.room.question)
+        asked, self._next_asked = self._next_asked, (now, *step)
+        # The same step still: had the clock moved the session on in between, a second n would skip one more.
+        if asked is not None and asked[1:] == step and 0 <= now - asked[0] <= NEXT_AGAIN_SECONDS:
+            self._next_asked = None
+            self.send("next")
+            return
+        self.notify(f"Press n again to {next_step(self.room)} now; it cannot be taken back.",
+                    title="next?", timeout=NEXT_AGAIN_SECONDS)
 
     def action_pause_resume(self) -> None:
         self.send("resume" if self.room.paused else "pause")
@@ -115,12 +142,19 @@ class ModerationActions(Screen[None]):
 
     # one post
 
-    def action_hide(self) -> None:
-        if post := self._selected():
-            if post.hidden:
-                self.send("unhide", target=post.seq, done=f"#{post.seq} is back.")
-            else:
-                self.send("hide", target=post.seq, done=f"#{post.seq} is hidden.")
+    @work(group="ask")
+    async def action_hide(self) -> None:
+        if (post := self._selected()) is None:
+            return
+        if post.hidden:
+            self.send("unhide", target=post.seq, done=f"#{post.seq} is back.")
+            return
+        reason = await self.app.push_screen_wait(
+            Ask(f"Hide #{post.seq} by @{post.author} from everyone? Why, if you like:",
+                placeholder=WHY_PLACEHOLDER, max_length=MAX_REASON_CHARS)
+        )
+        if reason is not None:
+            self.send("hide", target=post.seq, reason=reason.strip(), done=f"#{post.seq} is hidden.")
 
     def action_feature(self) -> None:
         if post := self._selected():
@@ -161,22 +195,23 @@ class ModerationActions(Screen[None]):
     async def action_mute(self) -> None:
         if (post := self._selected()) is None:
             return
-        answer = await self.app.push_screen_wait(
-            Ask(f"Mute @{post.author} for how long? (like 10m, 1h or 90s)", value="10m",
-                check=_duration_check(1, MAX_MUTE_SECONDS))
-        )
+        ask = Ask(f"Mute @{post.author} for how long? (like 10m, 1h or 90s)", value="10m",
+                  check=_duration_check(1, MAX_MUTE_SECONDS), why=True)
+        answer = await self.app.push_screen_wait(ask)
         if answer is not None:
             seconds = parse_duration(answer)
-            self.send("mute", handle=post.author, seconds=seconds,
+            self.send("mute", handle=post.author, seconds=seconds, reason=ask.reason,
                       done=f"@{post.author} is muted for {format_duration(seconds)}.")
 
     @work(group="ask")
     async def action_ban(self) -> None:
         if (post := self._selected()) is None:
             return
-        question = f"Ban @{post.author}? Their connections close and they cannot come back under any look-alike handle."
-        if await self.app.push_screen_wait(Confirm(question, yes="Ban")):
-            self.send("ban", handle=post.author, done=f"@{post.author} is banned.")
+        question = (f"Ban @{post.author}? Their connections close and they cannot come back under any look-alike "
+                    "handle. Why, if you like (Enter bans, Escape does not):")
+        reason = await self.app.push_screen_wait(Ask(question, placeholder=WHY_PLACEHOLDER, max_length=MAX_REASON_CHARS))
+        if reason is not None:
+            self.send("ban", handle=post.author, reason=reason.strip(), done=f"@{post.author} is banned.")
 
     @work(group="ask")
     async def action_unmute(self) -> None:
@@ -262,6 +297,21 @@ class ModerationActions(Screen[None]):
                 check=lambda text: None if text.strip().lstrip("@") else "Type a handle, or Escape.")
         )
         return answer.strip().lstrip("@") if answer else None
+
+
+def next_step(room: RoomView) -> str:
+    """What `next` does from where the session is, as the end of “Press n again to …”."""
+    if room.state == "scheduled":
+        return "open the lobby"
+    if room.state == "lobby":
+        return "drop Q1 for everyone"
+    if room.state == "live":
+        current = room.question or 0
+        count = room.question_count or len(room.questions)
+        return f"drop Q{current + 1} for everyone" if current < count else "close the last question and wrap up"
+    if room.state == "wrapup":
+        return "end the session for everyone"
+    return "take the next step"
 
 
 def _duration_check(least: float, most: float) -> Any:

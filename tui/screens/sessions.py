@@ -21,6 +21,7 @@ from tui.plain import plain
 from tui.room_view import parse_time
 from tui.screens.ask import Ask
 from tui.screens.session_form import SessionForm
+from tui.screens.show_link import ShowLink
 from tui.session_file import read_session_file
 
 COLUMNS = ("slug", "state", "starts", "online", "people", "posts", "title")
@@ -165,9 +166,10 @@ class SessionsScreen(Screen[None]):
         if answer is None:
             return
         link = f"{self.app.config.base}/s/{answer['slug']}#guest={answer['guest_token']}"
-        self.app.copy_to_clipboard(link)
-        self.notify(f"Guest link (copied; give it to the guest only):\n{link}", title=f"{answer['slug']} scheduled",
-                    timeout=30)
+        self.app.push_screen(ShowLink(
+            f"{answer['slug']} is scheduled. The guest's link:", link, what="guest link",
+            note="Give it to the guest only. It is shown this once: note it down before you close this.",
+        ))
         self.action_refresh()
 
     def _edited(self, answer: dict[str, Any] | None) -> None:

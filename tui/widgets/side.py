@@ -68,11 +68,11 @@ class Side(VerticalScroll):
         switches.append("on" if room.premoderation else "off", style("side--count"))
         self.query_one("#switches", Static).update(switches)
 
-    def show_writer_link(self, link: str) -> None:
-        """Once the session has ended: where the writers edit the recap."""
+    def show_writer_link(self) -> None:
+        """Once the session has ended: the writers' link is ready (the panel is too narrow to show it whole)."""
         text = Text(end="")
-        text.append("recap editor (give to the writers)\n", self.get_component_rich_style("side--heading"))
-        text.append(link, self.get_component_rich_style("side--item"))
+        text.append("recap editor\n", self.get_component_rich_style("side--heading"))
+        text.append("the writers' link is copied · l shows it", self.get_component_rich_style("side--item"))
         shown = self.query_one("#writer-link", Static)
         shown.update(text)
         shown.display = True
