@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from transcripts.text import STOPWORDS, answer_tag, token, tokens
+from transcripts.text import STOPWORDS, answer_tag, tokens, word_token
 from transcripts.transcript import Transcript, walk
 
 GREETING = "greeting"
@@ -248,7 +248,7 @@ def _word_info(raw: str) -> tuple[str, tuple[str, ...], str | None]:
     if _CHAT_TAG.fullmatch(word):
         return word, (), None
     # The stem is the recap's own token of the word (`text.tokens`), so the topic's words meet the post's.
-    return word, _ACT_OF.get(word, ()), token(raw.casefold())
+    return word, _ACT_OF.get(word, ()), word_token(raw.casefold())
 
 
 @functools.lru_cache(maxsize=1 << 12)

@@ -212,7 +212,7 @@ def tokens(text: str) -> list[str]:
     return [stem for word in _WORD.findall(text.casefold()) if (stem := _token(word))]
 
 
-def token(word: str) -> str:
+def word_token(word: str) -> str:
     """One lower-cased word as `tokens` keeps it: lightly stemmed, or "" for a stop word, a number or a tag."""
     return _token(word)
 
