@@ -11,6 +11,7 @@ import click
 
 from host.app.cli_common import db_option, guest_link, run_async, settings_for, this_command, url_option
 from host.app.cli_db import db
+from host.app.cli_insights import insights
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
@@ -179,5 +180,5 @@ def hold_database(settings: Settings, host: str, port: int) -> ServerLock:
     return lock
 
 
-for command in (session, transcript, import_archive, recap, db):
+for command in (session, transcript, import_archive, recap, db, insights):
     main.add_command(command)
