@@ -13,6 +13,7 @@ import { Notices } from "./notices.js";
 import { Outbox } from "./outbox.js";
 import { Pinned } from "./pinned.js";
 import { PreparePanel } from "./prepare.js";
+import { SatisfactionQuestion } from "./satisfaction.js";
 import { Saved } from "./saved.js";
 import { setServerNow } from "./times.js";
 
@@ -53,6 +54,9 @@ const prepare = new PreparePanel(byId("prepare"), byId("prepare-list"), {
     queue({ type: "prepare", cid: Outbox.newCid(), question, body }, `Prepared for Q${question}: ${body}`),
   onWithdraw: (target) => queue({ type: "unprepare", cid: Outbox.newCid(), target }, "Withdraw a prepared answer"),
 });
+const satisfaction = new SatisfactionQuestion(saved, (score, comment) =>
+  sendNow({ type: "satisfaction", score, comment, cid: Outbox.newCid() }),
+);
 const connection = new Connection(`/ws/${encodeURIComponent(slug)}`, {
   hello,
   welcome: onWelcome,
@@ -207,6 +211,9 @@ function onEvent(frame) {
     case "unprepared":
       prepare.unprepared(frame.target);
       break;
+    case "satisfaction":
+      satisfaction.answered(); // only one's own answer comes back
+      break;
     default:
       // What moderators decided (moderation.js); report, dismiss, ban and unban go to moderators only.
       showModeration(frame, { feed, pinned, notices, me: page.me.handle, live });
@@ -224,6 +231,10 @@ function onError(frame) {
   if (frame.cid && page.reports.delete(frame.cid)) {
     // already_reported is an answer, not a failure: the moderators have it.
     notices.show("report", frame.message, frame.code === "already_reported" ? "info" : "error");
+    return;
+  }
+  if (frame.code === "already_answered") {
+    satisfaction.answered();
     return;
   }
   if (frame.cid && outbox.has(frame.cid)) outbox.refused(frame.cid, refusalText(frame));
@@ -288,6 +299,7 @@ function drawState() {
   composer.show(joined && open && !page.removed);
   byId("join").hidden = joined || page.removed || session.state === "ended";
   prepare.show(page.me.role === "guest" && session.state !== "ended");
+  satisfaction.show(page.me.role === "participant" && !page.removed && ["wrapup", "ended"].includes(session.state));
   if (session.state === "live" && !page.aboutClosed) {
     page.aboutClosed = true; // once, so a reader who opens it again keeps it open
     byId("about").open = false;
