@@ -21,6 +21,7 @@ from tui.link import Link, LinkStatus
 from tui.messages import LinkChanged, RoomChanged
 from tui.room_view import RoomView
 from tui.screens.help import Help
+from tui.screens.insights import InsightsScreen
 from tui.screens.live_actions import LIVE_BINDINGS, ModerationActions
 from tui.widgets.feed import Feed
 from tui.widgets.header import SessionHeader
@@ -157,6 +158,10 @@ class LiveScreen(ModerationActions):
 
     def action_help(self) -> None:
         self.app.push_screen(Help())
+
+    def action_insights(self) -> None:
+        if self.room.hashtag:
+            self.app.push_screen(InsightsScreen(self.room.hashtag))
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)

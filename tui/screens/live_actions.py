@@ -67,6 +67,7 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("f", "feature", "Feature", "Pin the selected post at the top for everyone, or unpin it"),
     LiveAction("R", "refile", "Refile", "Move the selected answer to another question", footer=False),
     LiveAction("slash", "filter", "Filter", "Filter the feed: q3, @handle, held, reported, hidden"),
+    LiveAction("i", "insights", "Insights", "The series' community insights: growth, mood per question, satisfaction"),
     LiveAction("question_mark", "help", "Help", "Every key of this screen"),
     LiveAction("escape", "back", "Sessions", "Back to the session list (or close the filter)"),
 )
