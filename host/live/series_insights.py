@@ -47,6 +47,14 @@ async def series_report(storage: Storage, hashtag: str, now: float) -> dict[str,
     return series_insights(name, figures)
 
 
+async def keep_ended_insights(storage: Storage, stored: StoredSession, now: float) -> None:
+    """Compute and keep an ended session's figures now, unless they are kept already (the server calls this at the end)."""
+    head = await storage.head(stored.id)
+    found = (await storage.kept_insights([stored.id])).get(stored.id)
+    if found is None or found.version != FIGURES_VERSION or found.head != head:
+        await _computed(storage, stored, head, now)
+
+
 async def _computed(storage: Storage, stored: StoredSession, head: int, now: float) -> Kept:
     source = await load_source(storage, stored)
     # VADER over thousands of posts is CPU work: a worker thread keeps live rooms responsive meanwhile.

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from host.app.cli import main
 from host.store.engines import storage_at
-from tests.conftest import MODERATOR_TOKEN, Client, Harness, add_session, make_spec
+from tests.conftest import MODERATOR_TOKEN, WAIT, Client, Harness, add_session, make_spec
 
 DAY = 86400.0
 HAPPY = "I love this, what a great and wonderful idea! So helpful :)"
@@ -136,8 +136,14 @@ async def test_sentiment_points_the_right_way_per_question(harness: Harness) -> 
 
 
 async def test_ended_sessions_are_kept_and_the_report_reads_them(harness: Harness) -> None:
-    """The first report keeps each ended session's figures; the next one reads them unchanged."""
+    """Each session's figures are kept once it ends, before any report asks; reports read them unchanged."""
     await run_series(harness)
+    await asyncio.wait_for(harness.server.server.config.app.state.drafts.settle(), WAIT)
+    async with storage_at(harness.db_path) as storage:
+        ids = await storage.session_ids()
+        assert sorted(await storage.kept_insights([ids["week1"], ids["week2"], ids["week3"]])) == sorted(
+            [ids["week1"], ids["week2"], ids["week3"]]
+        )
     first = (await fetch_report(harness)).json()
     async with storage_at(harness.db_path) as storage:
         ids = await storage.session_ids()
