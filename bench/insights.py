@@ -25,7 +25,7 @@ from host.live.series_insights import series_report  # noqa: E402
 from host.live.transcript_source import load_source  # noqa: E402
 from host.store.engines import storage_at  # noqa: E402
 from tests.host.chatdb import store_chat  # noqa: E402
-from tests.transcripts.chatgen import generate_chat  # noqa: E402
+from tests.transcripts.chatgen import Chat, generate_chat  # noqa: E402
 from transcripts.insights import session_insights  # noqa: E402
 from transcripts.insights_page import insights_page  # noqa: E402
 
@@ -36,8 +36,8 @@ RUNS = 5
 WEEK = 7 * 86400.0
 
 
-def posts_in(chat: object) -> int:
-    return sum(1 for event in chat.source.events if event.kind in ("message", "approve"))  # type: ignore[attr-defined]
+def posts_in(chat: Chat) -> int:
+    return sum(1 for event in chat.source.events if event.kind in ("message", "approve"))
 
 
 async def one_session(db_path: Path) -> tuple[int, list[float]]:
