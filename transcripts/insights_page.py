@@ -16,7 +16,7 @@ from transcripts.render import STANDALONE_POLICY, STYLE
 TABLE_STYLE = """
 table { border-collapse: collapse; font: 14px/1.4 sans-serif; margin: 1rem 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; } .wide { overflow-x: auto; }
+th:first-child, td:first-child { text-align: left; } .wide { overflow-x: auto; } td { white-space: nowrap; }
 """.strip()
 
 

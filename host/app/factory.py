@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         Route("/api/sessions/{slug}/recap/preview", recap_api.preview, methods=["POST"]),
         Route("/api/sessions/{slug}/recap/diff", recap_api.diff, methods=["GET"]),
         Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
-        Route("/api/series/{hashtag}/insights", insights_api.series_insights, methods=["GET"]),
+        Route("/api/series/{hashtag}/insights", insights_api.insights_of_series, methods=["GET"]),
         *WEB_ROUTES,
     ]
     middleware = [Middleware(HostGate, settings=settings), Middleware(SecurityHeaders)]

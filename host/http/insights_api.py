@@ -27,7 +27,7 @@ from transcripts.insights_page import insights_page
 _TOKEN_PARAMS = ("token", "access_token", "moderator_token", "auth")
 
 
-async def series_insights(request: Request) -> Response:
+async def insights_of_series(request: Request) -> Response:
     if any(name in request.query_params for name in _TOKEN_PARAMS):
         return _error(400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL.")
     if not await _is_moderator(request):

@@ -84,7 +84,7 @@ class InsightsScreen(Screen[None]):
             self.query_one("#insights-detail", Static).update(session_text(self.report["sessions"][index]))
 
 
-def percent(share: float | None) -> str:
+def _percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
 
@@ -93,8 +93,8 @@ def series_text(series: dict[str, Any]) -> Text:
     text = Text(end="")
     text.append(f"{series['sessions']} sessions · {series['people']} people · ")
     text.append(f"{series['newcomers']} newcomers, {series['returning']} returning visits · ")
-    text.append(f"kept to the next session {percent(series['retention_rate'])} · ")
-    text.append(f"response rate {percent(series['response_rate'])} · ")
+    text.append(f"kept to the next session {_percent(series['retention_rate'])} · ")
+    text.append(f"response rate {_percent(series['response_rate'])} · ")
     text.append(f"mood {series['sentiment']['compound']:+.2f} · ")
     rating = "–" if satisfaction["mean"] is None else f"{satisfaction['mean']:.1f}/5"
     text.append(f"rating {rating} from {satisfaction['responses']}")
@@ -106,7 +106,7 @@ def session_row(session: dict[str, Any]) -> tuple[Any, ...]:
     return (
         plain(session["slug"]), session["starts_at"][:10], session["participants"], session["newcomers"],
         session["returning"], "–" if session["retained"] is None else session["retained"], session["answers"],
-        session["replies"], session["likes"], percent(session["response_rate"]),
+        session["replies"], session["likes"], _percent(session["response_rate"]),
         f"{session['sentiment']['compound']:+.2f}", "–" if rating is None else f"{rating:.1f}",
     )
 
@@ -122,7 +122,7 @@ def session_text(session: dict[str, Any]) -> Text:
     for question in session["questions"]:
         mood = question["sentiment"]
         text.append(f"  Q{question['number']}  ", "bold")
-        text.append(f"{percent(mood['positive'])} · {percent(mood['neutral'])} · {percent(mood['negative'])}"
+        text.append(f"{_percent(mood['positive'])} · {_percent(mood['neutral'])} · {_percent(mood['negative'])}"
                     f"  mean {mood['compound']:+.2f}  ")
         text.append_text(plain(question["text"][:60], "dim"))
         text.append("\n")
