@@ -7,6 +7,7 @@ block the screen; the same library answers the CLI's one synchronous check.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -61,6 +62,10 @@ class HostApi:
         """A new link to the session's recap editor, for the writers."""
         link: str = (await self._request("POST", f"/api/sessions/{slug}/writer-token"))["link"]
         return link
+
+    async def insights(self, hashtag: str) -> dict[str, Any]:
+        """The community insights of the series with this hashtag (docs/insights.md)."""
+        return await self._request("GET", f"/api/series/{quote(hashtag, safe='')}/insights")
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from host.protocol.times import parse_iso
+from transcripts.insights_sentiment import SHARPLY_NEGATIVE, Mood, compound
 
 
 def parse_time(text: str | None) -> float | None:
@@ -41,6 +42,8 @@ class Post:
     """Open reports: (reporter, reason)."""
     version: int = 0
     """Bumped on every change, so a rendered copy knows it is stale."""
+    mood: float | None = None
+    """VADER's compound score of the body, once asked for (`RoomView.score`)."""
 
 
 @dataclass
@@ -94,6 +97,8 @@ class RoomView:
     banned: dict[str, str] = field(default_factory=dict)
     """By handle key: the handle."""
     post_times: list[float] = field(default_factory=list)
+    satisfaction: list[tuple[str, int, str]] = field(default_factory=list)
+    """Answers to the wrap-up question: (handle, score 1 to 5, comment)."""
     last_seq: int = 0
     """The highest seq folded in: where a reconnect resumes from."""
     welcomed: bool = False
@@ -221,6 +226,9 @@ class RoomView:
     def _on_unban(self, event: dict[str, Any], at: float) -> None:
         self.banned.pop(event["handle"].casefold(), None)
 
+    def _on_satisfaction(self, event: dict[str, Any], at: float) -> None:
+        self.satisfaction.append((event["by"], int(event["score"]), str(event.get("comment", ""))))
+
     def _on_settings(self, event: dict[str, Any], at: float) -> None:
         self.slow_mode = float(event.get("slow_mode", 0.0))
         self.premoderation = bool(event.get("premoderation", False))
@@ -234,6 +242,27 @@ class RoomView:
     def reported(self) -> list[Post]:
         """Posts with open reports, oldest first."""
         return [post for post in self.posts.values() if post.reports]
+
+    def score(self, post: Post) -> float:
+        """The post's compound sentiment score, computed once (scored when first shown, not on replay)."""
+        if post.mood is None:
+            post.mood = compound(post.body)
+        return post.mood
+
+    def question_mood(self, number: int | None) -> Mood:
+        """How the public answers and replies to question `number` sound so far (the host's posts left out)."""
+        mood = Mood()
+        for post in self.posts.values():
+            if post.question == number and post.status == "visible" and not post.hidden and post.role != "moderator":
+                mood = mood.add(self.score(post))
+        return mood
+
+    def flagged(self) -> list[Post]:
+        """Public posts scored sharply negative, for a moderator's look; nothing is hidden for it."""
+        return [
+            post for post in self.posts.values()
+            if post.mood is not None and post.mood <= SHARPLY_NEGATIVE and post.status == "visible" and not post.hidden
+        ]
 
     def active_mutes(self, now: float) -> list[tuple[str, float]]:
         return sorted((handle, until) for handle, until in self.muted.values() if until > now)

@@ -20,6 +20,7 @@ from host.app.cli_common import (
     url_option,
 )
 from host.app.cli_db import db
+from host.app.cli_insights import insights
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
@@ -223,5 +224,5 @@ def hold_database(settings: Settings, host: str, port: int) -> ServerLock:
     return lock
 
 
-for command in (session, transcript, import_archive, recap, db):
+for command in (session, transcript, import_archive, recap, db, insights):
     main.add_command(command)

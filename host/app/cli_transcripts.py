@@ -50,7 +50,7 @@ out_option = click.option(
 def transcript(slug: str, fmt: str, out: Path | None, include_hidden: bool, db_path: Path | None) -> None:
     """Print a session's transcript: each question with its answers, replies and likes."""
     source = _source(slug, db_path)
-    _emit(export(build_transcript(source, include_hidden=include_hidden), fmt), out)
+    emit(export(build_transcript(source, include_hidden=include_hidden), fmt), out)
 
 
 @click.command("import")
@@ -146,7 +146,7 @@ def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str 
             written = build_recap(source, settings.printed_url, progress=progress)
     else:
         written = build_recap(source, settings.printed_url)
-    _emit(recap_page(written) if fmt == "html" else written.markdown, out)
+    emit(recap_page(written) if fmt == "html" else written.markdown, out)
 
 
 def _source(slug: str, db_path: Path | None) -> Source:
@@ -166,7 +166,8 @@ def _source(slug: str, db_path: Path | None) -> Source:
     return loaded[0]
 
 
-def _emit(text: str, out: Path | None) -> None:
+def emit(text: str, out: Path | None) -> None:
+    """Print `text`, or write it to `out` and say so."""
     if out is None:
         # Printed, a participant's escape sequence would act on the operator's terminal; a file keeps the text whole.
         click.echo(clean_lines(text), nl=False)

@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from host.core.settings import Settings
-from host.http import api, recap_api, session_api, transcript_api
+from host.http import api, insights_api, recap_api, session_api, transcript_api
 from host.http.security_headers import SecurityHeaders
 from host.live.recap_drafts import RecapDrafts
 from host.live.rendering import Renderer
@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> SocketsFirst:
         Route("/api/sessions/{slug}/recap/preview", recap_api.preview, methods=["POST"]),
         Route("/api/sessions/{slug}/recap/diff", recap_api.diff, methods=["GET"]),
         Route("/api/sessions/{slug}/recap/quotes", recap_api.quotes, methods=["GET"]),
+        Route("/api/series/{hashtag}/insights", insights_api.insights_of_series, methods=["GET"]),
         *WEB_ROUTES,
     ]
     middleware = [Middleware(HostGate, settings=settings), Middleware(SecurityHeaders)]

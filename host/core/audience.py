@@ -17,7 +17,7 @@ from host.core.handles import handle_key
 from host.core.moderation import Moderation
 
 _MODERATORS_ONLY = frozenset({"report", "dismiss", "ban", "unban"})
-_MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute", "prepared", "unprepared"})
+_MODERATORS_AND_SUBJECT = frozenset({"held", "reject", "mute", "unmute", "prepared", "unprepared", "satisfaction"})
 _CARRY_A_MESSAGE = frozenset({"message", "approve", "unhide"})
 """Public kinds with a message's whole text: shown only while that message is public."""
 
@@ -65,6 +65,8 @@ def _subject(kind: str, data: dict[str, Any]) -> str:
         return str(data["message"]["author"])
     if kind == "reject":
         return str(data["author"])
+    if kind == "satisfaction":  # feedback for the organisers, not for the room
+        return str(data["by"])
     if kind in ("prepared", "unprepared"):  # the guest's answers written ahead stay private until their drop
         return str(data["by"])
     return str(data["handle"])

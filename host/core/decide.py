@@ -22,7 +22,7 @@ from host.core.identity import Identity
 from host.core.moderation import Moderation, Target
 from host.core.prepared import LoggedEvent
 from host.core.session import SessionSpec
-from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare
+from host.protocol.frames import Mod, Post, Prepare, React, Report, Satisfaction, Unprepare
 from host.protocol.limits import MAX_REASON_CHARS
 from host.protocol.refusal import Refused
 from host.protocol.times import iso
@@ -91,6 +91,16 @@ class PrepareFacts:
 
 
 @dataclass(frozen=True)
+class SatisfactionFacts:
+    answered: bool = False
+    """The sender has answered the wrap-up question already."""
+
+
+SATISFACTION_STATES = frozenset({"wrapup", "ended"})
+"""The wrap-up question is asked when the session enters wrap-up; an answer may still come after the end."""
+
+
+@dataclass(frozen=True)
 class Decision:
     """What the room does about one frame: commit `changes`, count `tallies`, then answer."""
 
@@ -139,6 +149,20 @@ def prepare(room: RoomState, who: Identity, frame: Prepare | Unprepare, facts: P
     if isinstance(decided, int):
         return Decision(ack=decided)
     return _append(room, [decided])
+
+
+def satisfaction(room: RoomState, who: Identity, frame: Satisfaction, facts: SatisfactionFacts) -> Decision:
+    """A participant's answer to “How was today's chat?”: kept once, seen by moderators and its author only."""
+    if who.role != "participant":
+        return Decision(refused=Refused("forbidden", "The wrap-up question is for the participants."))
+    if room.moderation.is_banned(frozenset({who.key})):
+        return Decision(refused=Refused("banned", "You have been removed from this session.", fatal=True))
+    if room.live.state not in SATISFACTION_STATES:
+        return Decision(refused=Refused("not_wrapup", "The question about the chat comes when it wraps up."))
+    if facts.answered:
+        return Decision(refused=Refused("already_answered", "You have told us how the chat was; thank you."))
+    data = {"by": who.handle, "score": frame.score, "comment": frame.comment}
+    return _append(room, [Change("satisfaction", data)])
 
 
 def mod(room: RoomState, who: Identity, frame: Mod, facts: ModFacts) -> Decision:

@@ -14,6 +14,7 @@ import contextlib
 import logging
 
 from host.core.settings import Settings
+from host.live.series_insights import keep_ended_insights
 from host.live.transcript_source import load_source
 from host.store.interface import Storage, StoredSession
 from transcripts.recap import build_recap
@@ -78,3 +79,8 @@ class RecapDrafts:
             except Exception:
                 # A failed draft must not take the server down; `hashtalk recap` can still write one.
                 log.exception("the first recap draft of %s could not be written", stored.spec.slug)
+            try:
+                # The community figures too, so the series' next report reads them instead of the log.
+                await keep_ended_insights(self._storage, stored, self._settings.clock.now())
+            except Exception:
+                log.exception("the insights of %s could not be kept", stored.spec.slug)

@@ -18,12 +18,12 @@ from host.core import decide, engine, moderation, prepared
 from host.core.audience import views
 from host.core.engine import Change, LiveState
 from host.core.flood import Flood, join_limit
-from host.core.handles import handle_keys
+from host.core.handles import handle_key, handle_keys
 from host.core.identity import Identity
 from host.core.session import SessionSpec
 from host.core.settings import Settings
 from host.live.fanout import Hub, Views
-from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
+from host.protocol.frames import Mod, Post, Prepare, React, Report, Satisfaction, Unprepare, encode, error_frame
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
 from host.store.interface import NewEvent, Storage, StoredSession
@@ -190,6 +190,14 @@ class Room:
         async with self._lock:
             facts = decide.PrepareFacts(tuple(await self._storage.events(self.id, kinds=prepared.KINDS)))
             return await self._carry_out(decide.prepare(self._room_state(), who, frame, facts))
+
+    async def rate(self, who: Identity, frame: Satisfaction) -> int:
+        """Keep a participant's one answer to the wrap-up question; returns its `seq`."""
+        async with self._lock:
+            answers = await self._storage.events(self.id, kinds=("satisfaction",))
+            answered = any(handle_key(str(event.data.get("by", ""))) == who.key for event in answers)
+            facts = decide.SatisfactionFacts(answered)
+            return await self._carry_out(decide.satisfaction(self._room_state(), who, frame, facts))
 
     async def _post_prepared(self, *, after: int) -> None:
         """Post the guest's prepared answers to the questions that dropped after the first `after`."""

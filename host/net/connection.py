@@ -34,6 +34,7 @@ from host.protocol.frames import (
     Prepare,
     React,
     Report,
+    Satisfaction,
     Unprepare,
     ack_frame,
     encode,
@@ -188,6 +189,8 @@ async def _handle(frame: ClientFrame, room: Room, who: Identity, outbox: Outbox,
             seq = await room.prepare(who, frame)
         elif isinstance(frame, Mod):
             seq = await room.moderate(who, frame)
+        elif isinstance(frame, Satisfaction):
+            seq = await room.rate(who, frame)
         else:
             raise Refused("bad_frame", "This connection has already said hello.")
     except Refused as refusal:

@@ -103,7 +103,21 @@ class Unprepare:
     cid: str | None = None
 
 
-ClientFrame = Hello | Post | React | Report | Mod | Prepare | Unprepare
+@dataclass(frozen=True)
+class Satisfaction:
+    """A participant's one answer to the wrap-up question “How was today's chat?”: a score and an optional comment."""
+
+    score: int
+    """1 (poor) to 5 (great)."""
+    comment: str = ""
+    cid: str | None = None
+
+
+SATISFACTION_SCORES = range(1, 6)
+MAX_SATISFACTION_COMMENT_CHARS = 500
+"""A comment is feedback for the organisers, longer than a post but still a few sentences."""
+
+ClientFrame = Hello | Post | React | Report | Mod | Prepare | Unprepare | Satisfaction
 
 
 def parse_frame(text: str, *, max_bytes: int) -> ClientFrame:
@@ -199,6 +213,8 @@ def _frame(data: dict[str, Any]) -> ClientFrame:
         if target is None:
             raise Refused("bad_field", "target: the seq of the prepared answer to withdraw.")
         return Unprepare(target=target, cid=_cid(data, required=False))
+    if kind == "satisfaction":
+        return _satisfaction(data)
     if kind == "mod":
         action = _string(data, "action")
         args = {key: value for key, value in data.items() if key not in ("type", "action", "cid")}
@@ -231,6 +247,18 @@ def _hello(data: dict[str, Any]) -> Hello:
     if join is not None and not (isinstance(join, str) and JOIN_ID.fullmatch(join)):
         raise Refused("bad_field", "join: a random id of 16 to 64 letters, digits, _ or -.", fatal=True)
     return Hello(role=role, handle=handle, token=token, since=since, quote=quote, join=join)
+
+
+def _satisfaction(data: dict[str, Any]) -> Satisfaction:
+    score = data.get("score")
+    if isinstance(score, bool) or not isinstance(score, int) or score not in SATISFACTION_SCORES:
+        raise Refused("bad_field", "score: a whole number from 1 to 5.")
+    comment = data.get("comment", "")
+    if not isinstance(comment, str):
+        raise Refused("bad_field", "comment: must be a string.")
+    if len(comment) > MAX_SATISFACTION_COMMENT_CHARS:
+        raise Refused("bad_field", f"comment: at most {MAX_SATISFACTION_COMMENT_CHARS} characters.")
+    return Satisfaction(score=score, comment=comment.strip(), cid=_cid(data, required=False))
 
 
 def _cid(data: dict[str, Any], *, required: bool) -> str | None:

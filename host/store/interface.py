@@ -14,13 +14,14 @@ a caller imports storage from one place. The contract tests in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from host.core.session import SessionSpec
 from host.store.rows import (
     Counts,
     HandleTaken,
     ImportedParticipant,
+    KeptInsights,
     MessageRow,
     NewEvent,
     Participant,
@@ -36,6 +37,7 @@ __all__ = [
     "Counts",
     "HandleTaken",
     "ImportedParticipant",
+    "KeptInsights",
     "MessageRow",
     "NewEvent",
     "Participant",
@@ -299,4 +301,16 @@ class Storage(Protocol):
 
     async def published_recap_ids(self, session_id: int) -> set[int]:
         """The versions of this session's recap that have ever been published."""
+        ...
+
+    # community insights
+
+    async def keep_insights(
+        self, session_id: int, head: int, version: int, figures: dict[str, Any], people: Sequence[str], now: float
+    ) -> None:
+        """Keep a session's figures (JSON-ready) and its participants' person keys, replacing any kept before."""
+        ...
+
+    async def kept_insights(self, session_ids: Sequence[int]) -> dict[int, KeptInsights]:
+        """The figures kept for these sessions, by session id (sessions with none are left out)."""
         ...

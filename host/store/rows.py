@@ -138,3 +138,18 @@ class Counts:
     participants: int
     messages: int
     reactions: int
+
+
+@dataclass(frozen=True)
+class KeptInsights:
+    """A session's community figures as computed once it ended (transcripts/insights.py), kept so a series report reads no log."""
+
+    session_id: int
+    head: int
+    """The log's head they were computed at: a later event (a hide after the end) means computing them again."""
+    version: int
+    """The version of the computation that made them."""
+    figures: dict[str, Any]
+    people: tuple[str, ...]
+    """Person keys of the session's participants, to match them across the series."""
+    computed_at: float

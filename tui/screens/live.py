@@ -21,6 +21,7 @@ from tui.link import Link, LinkStatus
 from tui.messages import LinkChanged, RoomChanged
 from tui.room_view import RoomView
 from tui.screens.help import Help
+from tui.screens.insights import InsightsScreen
 from tui.screens.live_actions import LIVE_BINDINGS, ModerationActions
 from tui.screens.show_link import ShowLink
 from tui.widgets.feed import Feed
@@ -174,6 +175,10 @@ class LiveScreen(ModerationActions):
         else:
             self.app.push_screen(ShowLink("The session's page, for participants:",
                                           f"{self.app.config.base}/s/{self.slug}", what="page's link"))
+
+    def action_insights(self) -> None:
+        if self.room.hashtag:
+            self.app.push_screen(InsightsScreen(self.room.hashtag))
 
     def action_back(self) -> None:
         field = self.query_one("#filter", Input)

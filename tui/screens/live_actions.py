@@ -80,6 +80,7 @@ LIVE_ACTIONS: tuple[LiveAction, ...] = (
     LiveAction("l", "show_link", "Link", "Show and copy the page's link, or once the session has ended the writers'",
                footer=False),
     LiveAction("slash", "filter", "Filter", "Filter the feed: q3, @handle, held, reported, hidden"),
+    LiveAction("i", "insights", "Insights", "The series' community insights: growth, mood per question, satisfaction"),
     LiveAction("question_mark", "help", "Help", "Every key of this screen"),
     LiveAction("escape", "back", "Sessions", "Back to the session list (or close the filter)"),
 )

@@ -13,6 +13,7 @@ from tui.durations import format_duration
 from tui.plain import plain
 from tui.room_view import Post, RoomView
 
+MOOD_SIGNS = (("positive", "+"), ("neutral", "·"), ("negative", "−"))
 QUEUE_SHOWN = 8
 """Entries shown per queue; the count says how many there are in all."""
 SPARK_MINUTES = 30
@@ -31,6 +32,8 @@ class Side(VerticalScroll):
         yield Static(id="people")
         yield Static("posts per minute (last 30)", id="rate-label", classes="heading")
         yield Sparkline([0] * SPARK_MINUTES, id="rate")
+        yield Static(id="mood")
+        yield Static(id="flagged")
         yield Static(id="held")
         yield Static(id="reports")
         yield Static(id="muted")
@@ -53,6 +56,8 @@ class Side(VerticalScroll):
         people.append(f"{per_minute[-1]}/min", style("side--count"))
         self.query_one("#people", Static).update(people)
         self.query_one("#rate", Sparkline).data = per_minute
+        self.query_one("#mood", Static).update(self._mood(room))
+        self.query_one("#flagged", Static).update(self._queue("sharply negative · h hide", room.flagged()))
         self.query_one("#held", Static).update(self._queue("held · a approve · r reject", room.held()))
         self.query_one("#reports", Static).update(self._queue("reported · d dismiss · h hide", room.reported()))
         mutes = room.active_mutes(now)
@@ -76,6 +81,26 @@ class Side(VerticalScroll):
         shown = self.query_one("#writer-link", Static)
         shown.update(text)
         shown.display = True
+
+    def _mood(self, room: RoomView) -> Text:
+        """The current question's mood so far (VADER's shares), and the wrap-up answers once they come."""
+        style = self.get_component_rich_style
+        text = Text(end="")
+        label = f"Q{room.question} mood " if room.question else "mood "
+        mood = room.question_mood(room.question)
+        text.append(label, style("side--heading"))
+        if not mood.posts:
+            text.append("no answers yet", style("side--empty"))
+        else:
+            shares = [f"{mood.share(name) * 100:.0f}% {sign}" for name, sign in MOOD_SIGNS]
+            text.append("  ".join(shares), style("side--count"))
+            text.append(f"  mean {mood.mean:+.2f}", style("side--empty"))
+        if room.satisfaction:
+            scores = [score for _handle, score, _comment in room.satisfaction]
+            text.append("\nhow was it ", style("side--heading"))
+            text.append(f"{sum(scores) / len(scores):.1f}/5", style("side--count"))
+            text.append(f" from {len(scores)}", style("side--empty"))
+        return text
 
     def _queue(self, title: str, posts: list[Post]) -> Text:
         style = self.get_component_rich_style

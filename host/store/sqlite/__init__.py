@@ -8,6 +8,7 @@ a class over the same connections; `SqliteStorage` puts them together as one
 from __future__ import annotations
 
 from host.store.interface import Storage
+from host.store.sqlite.insights import InsightTables
 from host.store.sqlite.log import LogTables
 from host.store.sqlite.people import PeopleTables
 from host.store.sqlite.recaps import RecapTables
@@ -17,5 +18,5 @@ from host.store.sqlite.tokens import TokenTables
 __all__ = ["SqliteStorage"]
 
 
-class SqliteStorage(SessionTables, LogTables, PeopleTables, RecapTables, TokenTables, Storage):
+class SqliteStorage(SessionTables, LogTables, PeopleTables, RecapTables, TokenTables, InsightTables, Storage):
     """The SQLite file: open it once per process, then share it."""

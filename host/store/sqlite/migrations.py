@@ -111,6 +111,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE session_id_high (high INTEGER NOT NULL);
     INSERT INTO session_id_high SELECT COALESCE(MAX(id), 0) FROM sessions;
     """,
+    # 6: community insights kept per ended session, so a series report reads no log
+    """
+    CREATE TABLE session_insights (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        head INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        figures TEXT NOT NULL,
+        people TEXT NOT NULL,
+        computed_at REAL NOT NULL
+    );
+    """,
 )
 
 

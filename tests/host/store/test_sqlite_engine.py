@@ -22,7 +22,7 @@ async def test_a_file_is_migrated_once_and_keeps_its_data(tmp_path: Path) -> Non
     async with storage_at(db_path) as storage:
         assert await storage.slugs() == ["chat"]
     with sqlite3.connect(db_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),) == (5,)
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),) == (6,)
 
 
 async def test_the_log_is_decoded_in_the_readers_thread(tmp_path: Path) -> None:

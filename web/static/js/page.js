@@ -14,6 +14,7 @@ import { Notices } from "./notices.js";
 import { Outbox } from "./outbox.js";
 import { Pinned } from "./pinned.js";
 import { PreparePanel } from "./prepare.js";
+import { SatisfactionQuestion } from "./satisfaction.js";
 import { Saved } from "./saved.js";
 import { setServerNow } from "./times.js";
 
@@ -60,6 +61,9 @@ const prepare = new PreparePanel(
   },
 );
 const linked = new LinkedPost(feed, (text) => notices.show("linked", text, "warn"));
+const satisfaction = new SatisfactionQuestion(saved, (score, comment) =>
+  sendNow({ type: "satisfaction", score, comment, cid: Outbox.newCid() }),
+);
 const connection = new Connection(`/ws/${encodeURIComponent(slug)}`, {
   hello,
   welcome: onWelcome,
@@ -219,6 +223,9 @@ function onEvent(frame) {
     case "unprepared":
       prepare.unprepared(frame.target);
       break;
+    case "satisfaction":
+      satisfaction.answered(); // only one's own answer comes back
+      break;
     default:
       // What moderators decided (moderation.js); report, dismiss, ban and unban go to moderators only.
       showModeration(frame, { feed, pinned, notices, me: page.me.handle, live });
@@ -237,6 +244,10 @@ function onError(frame) {
   if (frame.cid && page.reports.delete(frame.cid)) {
     // already_reported is an answer, not a failure: the moderators have it.
     notices.show("report", frame.message, frame.code === "already_reported" ? "info" : "error");
+    return;
+  }
+  if (frame.code === "already_answered") {
+    satisfaction.answered();
     return;
   }
   if (frame.cid && outbox.has(frame.cid)) outbox.refused(frame.cid, refusalText(frame));
@@ -308,6 +319,7 @@ function drawState() {
     page.prepareOpened = true; // open before the start, one line once live; the guest's choice after that
     byId("prepare").open = session.state === "scheduled" || session.state === "lobby";
   }
+  satisfaction.show(page.me.role === "participant" && !page.removed && ["wrapup", "ended"].includes(session.state));
   if (session.state === "live" && !page.aboutClosed) {
     page.aboutClosed = true; // once, so a reader who opens it again keeps it open
     byId("about").open = false;

@@ -1,0 +1,56 @@
+"""`hashtalk insights HASHTAG`: a series' community insights, for a community manager's monthly report.
+
+Registered on the `hashtalk` group by `host.app.cli`. Ended sessions' figures
+are computed once and kept in the database; the report is then read from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from host.app.cli_common import db_option, run_async, settings_for
+from host.app.cli_transcripts import emit, out_option
+from host.live.series_insights import series_report, series_sessions
+from host.protocol.times import SystemClock
+from host.store.engines import storage_at
+from transcripts.insights_export import INSIGHT_FORMATS, insights_csv, insights_json, insights_markdown
+from transcripts.insights_page import insights_page
+
+
+@click.command()
+@click.argument("hashtag")
+@click.option("--format", "fmt", type=click.Choice(INSIGHT_FORMATS), default="md", show_default=True)
+@click.option(
+    "--by", type=click.Choice(["session", "question"]), default="session", show_default=True,
+    help="CSV rows: one per session, or one per question.",
+)
+@out_option
+@db_option
+def insights(hashtag: str, fmt: str, by: str, out: Path | None, db_path: Path | None) -> None:
+    """Report a series' growth, engagement, sentiment per question and satisfaction (the sessions of HASHTAG).
+
+    HASHTAG is compared in any case, with or without its #.
+    """
+    settings = settings_for(db_path)
+    reports: list[dict[str, Any]] = []
+
+    async def load() -> None:
+        async with storage_at(settings.db_path) as storage:
+            if not await series_sessions(storage, hashtag):
+                raise click.ClickException(f"no session with the hashtag “{hashtag}” in {settings.db_path}")
+            reports.append(await series_report(storage, hashtag, SystemClock().now()))
+
+    run_async(load)
+    report = reports[0]
+    if fmt == "csv":
+        text = insights_csv(report, by_question=by == "question")
+    elif fmt == "json":
+        text = insights_json(report)
+    elif fmt == "html":
+        text = insights_page(report)
+    else:
+        text = insights_markdown(report)
+    emit(text, out)
