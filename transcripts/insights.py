@@ -27,7 +27,7 @@ from transcripts.insights_sentiment import SHARPLY_NEGATIVE, THRESHOLD, Mood, co
 from transcripts.model import Source, folded_handle
 from transcripts.transcript import Post, Transcript, build_transcript, walk
 
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 """Bumped whenever the figures are computed differently, so kept ones are computed again."""
 SATISFACTION = "satisfaction"
 """The log's event kind for an answer to the wrap-up question (“How was today's chat?”)."""
@@ -122,6 +122,7 @@ def session_insights(source: Source, person_key: Callable[[str], str] = folded_h
         "participants": len(posters),
         "joined": len(joined | joined_posters),
         "read_along": len(joined - joined_posters),
+        "peak_online": _peak_online(source),
         "answers": answers,
         "replies": replies,
         "likes": likes,
@@ -274,3 +275,13 @@ def _asked_questions(public: Transcript, shown: _Naming) -> list[dict[str, Any]]
             "body": post.body,
         })
     return asked
+
+
+def _peak_online(source: Source) -> int | None:
+    """The most connections open at once, as the end of the session recorded it (None before it ended, or for
+    a session that ended before hashtalk recorded it); counted since the server last started."""
+    for event in reversed(source.events):
+        if event.kind == "state" and event.data.get("state") == "ended":
+            peak = event.data.get("peak_online")
+            return peak if isinstance(peak, int) else None
+    return None

@@ -22,7 +22,7 @@ INSIGHT_MEDIA_TYPES = {
 }
 SESSION_COLUMNS = (
     "slug", "title", "starts_at", "ended", "participants", "newcomers", "returning", "retained", "retention_rate",
-    "growth", "joined", "read_along", "answers", "replies", "likes", "answers_per_question", "response_rate",
+    "growth", "joined", "read_along", "peak_online", "answers", "replies", "likes", "answers_per_question", "response_rate",
     "median_first_reply_seconds", "guest_answers", "threads", "deepest_thread",
 )
 MODERATION_COLUMNS = ("hidden", "held", "rejected", "reports", "reported_posts", "banned")
@@ -106,7 +106,8 @@ def insights_markdown(report: dict[str, Any]) -> str:
             f"- Engagement: {s['answers_per_question']} answers a question, "
             f"median first reply {_seconds(s['median_first_reply_seconds'])}, "
             f"{s['guest_answers']} answers by the guest, {s['threads']} threads (deepest {s['deepest_thread']}).",
-            f"- Read along without posting: {s['read_along']} of {s['joined']} who joined.",
+            f"- Read along without posting: {s['read_along']} of {s['joined']} who joined"
+            + (f"; at most {s['peak_online']} online at once." if s.get("peak_online") is not None else "."),
             f"- Moderation: {load['hidden']} hidden, {load['held']} held, {load['rejected']} rejected, "
             f"{load['reports']} reports on {load['reported_posts']} posts, {load['banned']} banned.",
             "",

@@ -76,8 +76,9 @@ def _session(s: dict[str, Any]) -> str:
     parts = [
         f"<section>\n<h2>{escape(s['title'])} <small>({escape(s['slug'])}, {escape(s['starts_at'][:10])})</small></h2>",
         f"<p>{s['participants']} participants ({s['newcomers']} new, {s['returning']} returning); "
-        f"{s['read_along']} of {s['joined']} who joined read along without posting. "
-        f"{s['answers_per_question']} answers a question; {s['guest_answers']} answers by the guest; "
+        f"{s['read_along']} of {s['joined']} who joined read along without posting"
+        + (f"; at most {s['peak_online']} were online at once. " if s.get("peak_online") is not None else ". ")
+        + f"{s['answers_per_question']} answers a question; {s['guest_answers']} answers by the guest; "
         f"{s['threads']} threads, the deepest {s['deepest_thread']} replies down. "
         f"Moderation: {load['hidden']} hidden, {load['held']} held, {load['rejected']} rejected, "
         f"{load['reports']} reports.</p>",

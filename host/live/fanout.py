@@ -155,12 +155,15 @@ class Hub:
         """True while a flush is written a chunk at a time."""
         self._late: dict[Outbox, int] = {}
         """Connections that joined during the open window, with how many of its events they had already."""
+        self.peak = 0
+        """The most connections open at once since this hub was made (the session's peak online)."""
         self.window = tick
         """The length of the current window, in seconds (for the benchmark's report and tests)."""
 
     def join(self, outbox: Outbox) -> None:
         """From now on `outbox` gets every event published; those already published are in its replay."""
         self._outboxes.add(outbox)
+        self.peak = max(self.peak, len(self._outboxes))
         if self._pending:
             self._late[outbox] = len(self._pending)
 

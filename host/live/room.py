@@ -271,6 +271,9 @@ class Room:
             data = change.data
             if change.kind in ("message", "held"):
                 data = {**data, "message": {"seq": seq, **data["message"], "at": iso(at)}}
+            elif change.kind == "state" and data.get("state") == "ended":
+                # Who was online is no event of its own; the end records the peak for the insights.
+                data = {**data, "peak_online": self.hub.peak}
             events.append(
                 NewEvent(
                     seq, change.kind, at, data,

@@ -108,6 +108,8 @@ async def test_a_series_counts_newcomers_returning_and_retained_exactly(harness:
     first = sessions[0]
     assert (first["answers"], first["replies"], first["likes"]) == (7, 1, 2)
     assert first["joined"] == 4 and first["read_along"] == 1  # the lurker joined, liked, never posted
+    # The moderator and four participants were connected at once in week 1; the moderator and two after.
+    assert [s["peak_online"] for s in sessions] == [5, 3, 3]
     # ana's Q1 answer got a reply and a like, bob's a like: 2 of 7 answers were responded to.
     assert first["response_rate"] == round(2 / 7, 4)
     assert first["median_first_reply_seconds"] == 30.0
