@@ -8,10 +8,11 @@ from pathlib import Path
 
 import transcripts
 
-ALLOWED_THIRD_PARTY = {"markdown_it"}
+ALLOWED_THIRD_PARTY = {"markdown_it", "vaderSentiment"}
+"""Markdown rendering, and VADER's sentiment for the community insights (its lexicon ships in its package)."""
 
 
-def test_transcripts_imports_only_itself_the_standard_library_and_markdown_it() -> None:
+def test_transcripts_imports_only_itself_the_standard_library_markdown_it_and_vader() -> None:
     """No module of transcripts/ imports host beyond host.protocol, nor tui, textual, or a network or model library."""
     package = Path(transcripts.__file__).parent
     imported: set[str] = set()
