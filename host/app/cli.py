@@ -14,7 +14,7 @@ from host.app.cli_db import db
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
-from host.app.server import StartupFailed, start_server, tune_garbage_collector
+from host.app.server import SharedDatabase, StartupFailed, server_lock, start_server, tune_garbage_collector
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
@@ -33,19 +33,19 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-def serve(db_path: Path | None, host: str, port: int) -> None:
+def serve(db_path: Path | str | None, host: str, port: int) -> None:
     """Run the server: the websocket protocol, the API and the scheduler."""
     settings = settings_for(db_path)
 
     async def run() -> None:
         lock = hold_database(settings, host, port)
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             token_line = await moderator_token_line(storage, settings)
         # Warnings and errors only: at "info" uvicorn logs every websocket it accepts,
         # a tenth of the server's time while a restarted crowd reconnects.
         server = await start_server(settings, host, port, log_level="warning", lock=lock)
         tune_garbage_collector()
-        click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
+        click.echo(f"hashtalk serving {server.url} (database {settings.database_name})")
         click.echo(token_line)
         await server.wait()
 
@@ -53,7 +53,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
     try:
         run_async(run)
     except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{settings.db_path} cannot be used as a hashtalk database: {error}") from None
+        raise click.ClickException(f"{settings.database_name} cannot be used as a hashtalk database: {error}") from None
     except (DatabaseInUse, StartupFailed, OSError) as error:
         raise click.ClickException(str(error)) from None
 
@@ -64,7 +64,7 @@ def serve(db_path: Path | None, host: str, port: int) -> None:
 @click.option("--replace", is_flag=True, help="writer: the session's earlier writer links stop working.")
 @db_option
 @url_option
-def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url: str | None) -> None:
+def token(kind: str, slug: str | None, replace: bool, db_path: Path | str | None, url: str | None) -> None:
     """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link,
     `hashtalk token writer SLUG` for a link to the session's recap editor.
 
@@ -81,12 +81,12 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
         raise click.UsageError("--replace is for writer links")
 
     async def issue() -> str:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             if kind == "moderator":
                 return await issue_moderator_token(storage, SystemClock().now())
             stored = await storage.session(slug or "")
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             if kind == "writer":
                 writer_token = await issue_writer_token(storage, stored.id, SystemClock().now(), replace=replace)
                 return writer_link(settings.printed_url, stored.spec.slug, writer_token)
@@ -132,7 +132,7 @@ def console(url: str, token: str | None, slug: str | None) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-def demo(db_path: Path | None, host: str, port: int) -> None:
+def demo(db_path: Path | str | None, host: str, port: int) -> None:
     """Serve a demo session that opens now, with a simulated guest and crowd."""
     from host.app.demo_crowd import DEMO_SLUG, demo_spec, run_crowd
 
@@ -142,7 +142,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         spec = demo_spec(settings.clock.now())
         guest_token = new_token()
         lock = hold_database(settings, host, port)  # before the demo session is replaced: it may be in use
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
             token_line = await moderator_token_line(storage, settings, issue_if_unsaved=True)
@@ -156,7 +156,7 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
         click.echo(f"  console:       {this_command()} console {base} --session {spec.slug}")
         click.echo(f"  {token_line}")
-        click.echo(f"  database:      {settings.db_path}")
+        click.echo(f"  database:      {settings.database_name}")
         click.echo("Ctrl-C stops.")
         crowd = asyncio.create_task(run_crowd(server.ws_url, spec, guest_token))
         try:
@@ -172,9 +172,9 @@ def demo(db_path: Path | None, host: str, port: int) -> None:
         raise click.ClickException(str(error)) from None
 
 
-def hold_database(settings: Settings, host: str, port: int) -> ServerLock:
+def hold_database(settings: Settings, host: str, port: int) -> ServerLock | SharedDatabase:
     """The database's server lock, taken before a serving command touches the database."""
-    lock = ServerLock(settings.db_path)
+    lock = server_lock(settings)
     lock.acquire(f"starting on http://{host}:{port}")
     return lock
 

@@ -5,23 +5,38 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import click
+import psycopg
 
-from host.core.settings import Settings, default_db_path
+from host.core.settings import Settings, parse_database
 from host.protocol.plain_text import clean
+from host.store.engines import DatabaseUnreachable
+from host.store.postgres.connections import reason
 
 T = TypeVar("T")
+
+def _database(context: click.Context, parameter: click.Parameter, value: str | None) -> Path | str | None:
+    if value is None:
+        return None
+    try:
+        return parse_database(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
 
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The SQLite file [default: HASHTALK_DB, or hashtalk.db in the user data directory].",
+    callback=_database,
+    metavar="PATH|URL",
+    help="The SQLite file (a path or sqlite:///PATH), or a PostgreSQL database (postgresql://USER@HOST:PORT/DB) "
+    "[default: HASHTALK_DB, or hashtalk.db in the user data directory].",
 )
 url_option = click.option(
     "--url",
@@ -31,11 +46,17 @@ url_option = click.option(
 
 
 
-def settings_for(db_path: Path | None, url: str | None = None) -> Settings:
+def settings_for(db_path: Path | str | None, url: str | None = None) -> Settings:
+    """The settings from the environment, with the database `--db` names (a file or a PostgreSQL address)."""
     try:
-        return Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
+        settings = Settings.from_env(public_url=url)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    if isinstance(db_path, str):
+        return replace(settings, db_url=db_path)
+    if db_path is not None:
+        return replace(settings, db_path=db_path, db_url=None)
+    return settings
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
@@ -46,6 +67,11 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(main())
+    except DatabaseUnreachable as error:
+        raise click.ClickException(str(error)) from None
+    except psycopg.OperationalError as error:
+        # The server went away mid-command (a restart, a network cut): what it said, not a traceback.
+        raise click.ClickException(f"the PostgreSQL database stopped answering: {reason(error)}") from None
     except KeyboardInterrupt:
         # Ctrl-C is how a server is stopped: the lifespan has closed the database.
         click.echo("stopped.", err=True)

@@ -20,19 +20,20 @@ def db() -> None:
 
 @db.command("check")
 @db_option
-def db_check(db_path: Path | None) -> None:
+def db_check(db_path: Path | str | None) -> None:
     """Check the database: SQLite's own integrity check, each session's log numbered without gaps, and the
     messages, reactions and participants tables agreeing with the log.
 
     Prints a sentence per problem and exits with status 1 when there is one. Safe beside a running server.
     """
-    path = settings_for(db_path).db_path
-    if not path.is_file():
+    settings = settings_for(db_path)
+    database, path = settings.database, settings.database_name
+    if isinstance(database, Path) and not database.is_file():
         # Opening a missing file would create an empty database, and find nothing wrong with it.
         raise click.ClickException(f"no database at {path}")
 
     async def check() -> Report:
-        async with storage_at(path) as storage:
+        async with storage_at(database) as storage:
             return await check_database(storage)
 
     try:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings) -> SocketsFirst:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        storage = storage_at(settings.db_path)
+        storage = storage_at(settings.database)
         await storage.open()
         drafts = RecapDrafts(storage, settings)
         rooms = Rooms(storage, settings, drafts)

@@ -14,6 +14,7 @@ from host.core.settings import Settings
 from host.net.http_guard import guarded_http, log_accept_failures_quietly
 from host.net.uvicorn_contract import UvicornMismatch, check_installed_uvicorn
 from host.net.wire import WireProtocol
+from host.store.engines import is_postgres
 from host.store.lock import ServerLock
 
 # Frames between the protocol's limit and this are refused politely with
@@ -126,7 +127,7 @@ async def start_server(
     port: int = 0,
     *,
     log_level: str = "warning",
-    lock: ServerLock | None = None,
+    lock: ServerLock | SharedDatabase | None = None,
 ) -> RunningServer:
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
 
@@ -146,7 +147,7 @@ async def start_server(
     bound_port = listener.getsockname()[1]
     try:
         if lock is None:
-            lock = ServerLock(settings.db_path)
+            lock = server_lock(settings)
             lock.acquire(f"http://{host}:{bound_port}")
         else:
             lock.announce(f"http://{host}:{bound_port}")
@@ -164,16 +165,39 @@ async def start_server(
         ready.cancel()
         listener.close()
         await task  # re-raises what stopped the start-up
-        raise StartupFailed(f"the server on {settings.db_path} stopped during start-up")
+        raise StartupFailed(f"the server on {settings.database_name} stopped during start-up")
     return RunningServer(host, bound_port, task, server)
 
 
-async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock) -> None:
+async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock | SharedDatabase) -> None:
     """Serve; the database stays locked until the server has stopped, however it stops."""
     try:
         await server.serve(sockets=[listener])
     finally:
         lock.release()
+
+
+class SharedDatabase:
+    """The lock a server on PostgreSQL does not take: several servers share the database.
+
+    Each append checks, under the session's counter row, that it follows the
+    log's head, so a server never commits a decision made against an older
+    state than another server's latest commit (host/store/postgres/log.py).
+    """
+
+    def acquire(self, address: str) -> None:
+        """Nothing to hold."""
+
+    def announce(self, address: str) -> None:
+        """Nothing to say."""
+
+    def release(self) -> None:
+        """Nothing to let go."""
+
+
+def server_lock(settings: Settings) -> ServerLock | SharedDatabase:
+    """The SQLite file's lock (one server per file), or none for a PostgreSQL database, not yet taken."""
+    return SharedDatabase() if is_postgres(settings.database) else ServerLock(settings.db_path)
 
 
 class StartupFailed(RuntimeError):
