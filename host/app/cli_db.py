@@ -1,4 +1,4 @@
-"""`hashtalk db …`: looking after the database file itself."""
+"""`hashtalk db …`: looking after the database itself: checking it, migrating it, moving it to PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ import click
 from host.app.cli_common import db_option, run_async, settings_for
 from host.protocol.plain_text import clean
 from host.store.check import Report, check_database
-from host.store.engines import storage_at
+from host.store.engines import is_postgres, storage_at
+from host.store.lock import DatabaseInUse, ServerLock
+from host.store.postgres.copy import CopyRefused, copy_sqlite_to_postgres
+from host.store.postgres.migrations import MIGRATIONS as POSTGRES_MIGRATIONS
+from host.store.sqlite.migrations import MIGRATIONS as SQLITE_MIGRATIONS
 
 
 @click.group()
 def db() -> None:
-    """Look after the database file."""
+    """Look after the database: check it, migrate it, copy a SQLite file into PostgreSQL."""
 
 
 @db.command("check")
@@ -49,3 +53,62 @@ def db_check(db_path: Path | str | None) -> None:
         click.echo(f"{path}: {count} problem{'s' if count != 1 else ''} ({read} read)", err=True)
         raise SystemExit(1)
     click.echo(f"{path}: no problems ({read} read)")
+
+
+@db.command("migrate")
+@db_option
+def db_migrate(db_path: Path | str | None) -> None:
+    """Bring the database's schema up to date (every server also does it as it starts), and say its version.
+
+    Safe while servers run: on PostgreSQL one process at a time migrates, under a lock.
+    """
+    settings = settings_for(db_path)
+
+    async def migrate() -> None:
+        async with storage_at(settings.database):
+            pass  # opening migrates
+
+    try:
+        run_async(migrate)
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{settings.database_name} cannot be used as a hashtalk database: {error}") from None
+    version = len(POSTGRES_MIGRATIONS if is_postgres(settings.database) else SQLITE_MIGRATIONS)
+    click.echo(f"{settings.database_name}: schema up to date (version {version})")
+
+
+@db.command("copy")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target")
+def db_copy(source: Path, target: str) -> None:
+    """Copy a SQLite file (SOURCE) into an empty PostgreSQL database (TARGET, postgresql://USER@HOST:PORT/DB),
+    then check that every table's rows and every session's head `seq` arrived.
+
+    Stop the server on the file first: the copy refuses a file a server holds.
+    """
+    if not source.is_file():
+        raise click.ClickException(f"no database at {source}")
+    if not is_postgres(target):
+        raise click.ClickException(f"{target!r} is not a PostgreSQL address: postgresql://USER@HOST:PORT/DB")
+    printable = storage_at(target).location
+    lock = ServerLock(source)
+    try:
+        lock.acquire("copying it into PostgreSQL")
+    except DatabaseInUse as error:
+        raise click.ClickException(str(error)) from None
+
+    async def copy() -> None:
+        async with storage_at(source):
+            pass  # an older file is brought up to date first, so its tables have every column
+
+    try:
+        run_async(copy)
+        report = run_async(lambda: copy_sqlite_to_postgres(source, target))
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{source} cannot be read as a hashtalk database: {error}") from None
+    except CopyRefused as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        lock.release()
+    for table, count in report.rows.items():
+        click.echo(f"  {table}: {count}")
+    click.echo(f"copied {source} into {printable}: every table's rows and {report.sessions} sessions' heads match")

@@ -43,11 +43,7 @@ class PostgresConnections:
     async def open(self) -> None:
         # One connection first, outside the pool: a wrong password or a server that is down is then a
         # sentence at once, where a pool would retry in the background until its timeout.
-        try:
-            first = await psycopg.AsyncConnection.connect(self.url, autocommit=True, connect_timeout=CONNECT_SECONDS)
-        except psycopg.OperationalError as error:
-            raise DatabaseUnreachable(f"cannot open the PostgreSQL database {self.location}: {reason(error)}") from None
-        async with first:
+        async with await connect(self.url) as first:
             await migrate(first)
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             self.url,
@@ -104,6 +100,15 @@ class PostgresConnections:
     async def _first(self, sql: str, params: Any = ()) -> Any:
         rows = await self._rows(sql, params)
         return rows[0] if rows else None
+
+
+async def connect(url: str) -> Connection:
+    """One connection in autocommit mode, or DatabaseUnreachable with the server's reason (never the password)."""
+    try:
+        return await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS)
+    except psycopg.OperationalError as error:
+        where = printable_database(url)
+        raise DatabaseUnreachable(f"cannot open the PostgreSQL database {where}: {reason(error)}") from None
 
 
 def reason(error: psycopg.Error) -> str:
