@@ -11,10 +11,10 @@ from pathlib import Path
 
 from host.core.settings import parse_database
 from host.store.interface import Storage
-from host.store.postgres import DatabaseUnreachable, PostgresStorage
+from host.store.postgres import DatabaseUnreachable, PostgresStorage, SeqTaken
 from host.store.sqlite import SqliteStorage
 
-__all__ = ["DatabaseUnreachable", "Database", "is_postgres", "parse_database", "storage_at"]
+__all__ = ["DatabaseUnreachable", "Database", "SeqTaken", "is_postgres", "parse_database", "storage_at"]
 
 Database = Path | str
 """Where the data is: a SQLite file's path, or a PostgreSQL address (see `host.core.settings.parse_database`)."""

@@ -11,6 +11,7 @@ from host.store.interface import Storage
 from host.store.postgres.connections import DatabaseUnreachable
 from host.store.postgres.log import LOG_CHANNEL, LogTables, SeqTaken
 from host.store.postgres.people import PeopleTables
+from host.store.postgres.presence import PresenceTables
 from host.store.postgres.recaps import RecapTables
 from host.store.postgres.sessions import SessionTables
 from host.store.postgres.tokens import TokenTables
@@ -18,5 +19,5 @@ from host.store.postgres.tokens import TokenTables
 __all__ = ["LOG_CHANNEL", "DatabaseUnreachable", "PostgresStorage", "SeqTaken"]
 
 
-class PostgresStorage(SessionTables, LogTables, PeopleTables, RecapTables, TokenTables, Storage):
+class PostgresStorage(SessionTables, LogTables, PeopleTables, RecapTables, TokenTables, PresenceTables, Storage):
     """A PostgreSQL database (`postgresql://USER@HOST:PORT/DB`): open it once per process, then share it."""

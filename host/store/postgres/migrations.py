@@ -107,6 +107,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX recap_publications_by_session ON recap_publications (session_id, id);
     """,
+    # 2: people online per process and session, so each process can count everyone's
+    """
+    CREATE TABLE presence (
+        process TEXT NOT NULL,
+        session_id BIGINT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        online INTEGER NOT NULL,
+        seen_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (process, session_id)
+    );
+    """,
 )
 
 

@@ -88,7 +88,7 @@ async def test_migrate_and_the_data_commands_work_on_a_postgres_address(postgres
     """`db migrate`, `session add` and `session list` take a postgresql:// --db, and never print its password."""
     url = postgres_cluster.new_database()
     migrated = await run("db", "migrate", "--db", url)
-    assert migrated.exit_code == 0 and "schema up to date (version 1)" in migrated.output
+    assert migrated.exit_code == 0 and "schema up to date (version 2)" in migrated.output
     assert "hashtalk-test" not in migrated.output and "postgresql://hashtalk@127.0.0.1:" in migrated.output
     definition = Path(__file__).parents[3] / "host/app/demo_chat/leadership.toml"
     added = await run("session", "add", str(definition), "--db", url)
