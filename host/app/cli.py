@@ -15,6 +15,7 @@ from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
 from host.app.server import SharedDatabase, StartupFailed, server_lock, start_server, tune_garbage_collector
+from host.app.workers import serve_workers
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
@@ -33,9 +34,16 @@ def main() -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
-def serve(db_path: Path | str | None, host: str, port: int) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+    help="Processes serving the port together (a PostgreSQL database only).",
+)
+def serve(db_path: Path | str | None, host: str, port: int, workers: int) -> None:
     """Run the server: the websocket protocol, the API and the scheduler."""
     settings = settings_for(db_path)
+    if workers > 1:
+        serve_several(settings, host, port, workers)
+        return
 
     async def run() -> None:
         lock = hold_database(settings, host, port)
@@ -170,6 +178,25 @@ def demo(db_path: Path | str | None, host: str, port: int) -> None:
         run_async(run)
     except (DatabaseInUse, StartupFailed, OSError) as error:
         raise click.ClickException(str(error)) from None
+
+
+def serve_several(settings: Settings, host: str, port: int, workers: int) -> None:
+    """`serve --workers N`: refused with a sentence on SQLite, else N processes on one port."""
+    if not isinstance(settings.database, str):
+        raise click.ClickException(
+            "--workers needs a PostgreSQL database (--db postgresql://USER@HOST:PORT/DB): a SQLite file is "
+            "served by one process, the only one that numbers its sessions' logs and wakes their clients"
+        )
+
+    async def token_line() -> str:
+        async with storage_at(settings.database) as storage:
+            return await moderator_token_line(storage, settings)
+
+    line = run_async(token_line)
+    try:
+        serve_workers(settings.database, host, port, workers, line)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def hold_database(settings: Settings, host: str, port: int) -> ServerLock | SharedDatabase:

@@ -101,18 +101,22 @@ LISTEN_BACKLOG = 2048
 """Connections the kernel holds before they are accepted, as uvicorn's own default: a restarted crowd arrives at once."""
 
 
-def listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
     """A listening TCP socket on (host, port); port 0 picks a free one.
 
     Made with the protocol named (IPPROTO_TCP): asyncio turns Nagle's
     algorithm off only on connections whose socket says it is TCP, and with
     Nagle on, an ack written just after a batch waited for the client's
     delayed ACK, some 40 ms. `socket.create_server` leaves the protocol 0.
+    With `reuse_port`, several processes listen on the one port and the
+    kernel spreads new connections among them (`hashtalk serve --workers`).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         listener.bind((host, port))
         listener.listen(LISTEN_BACKLOG)
     except OSError:
@@ -128,6 +132,7 @@ async def start_server(
     *,
     log_level: str = "warning",
     lock: ServerLock | SharedDatabase | None = None,
+    reuse_port: bool = False,
 ) -> RunningServer:
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
 
@@ -143,7 +148,7 @@ async def start_server(
         check_installed_uvicorn()
     except UvicornMismatch as error:
         raise StartupFailed(str(error)) from None
-    listener = listen(host, port)
+    listener = listen(host, port, reuse_port=reuse_port)
     bound_port = listener.getsockname()[1]
     try:
         if lock is None:
