@@ -34,7 +34,7 @@ from host.live.fanout import Hub, Views
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Unprepare, encode, error_frame
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
-from host.store.engines import SeqTaken, is_postgres
+from host.store.engines import DatabaseDown, SeqTaken, is_postgres
 from host.store.interface import NewEvent, Storage, StoredEvent, StoredSession
 
 log = logging.getLogger(__name__)
@@ -287,13 +287,20 @@ class Room:
         self, decision: Callable[[], Awaitable[decide.Decision]]
     ) -> tuple[decide.Decision, int]:
         """Look up, decide and commit against the latest head; again if another process committed in between."""
-        for _ in range(DECIDE_TRIES):
-            await self._catch_up_locked()
-            decided = await decision()
-            try:
-                return decided, await self._carry_out(decided)
-            except SeqTaken:
-                continue
+        try:
+            for _ in range(DECIDE_TRIES):
+                await self._catch_up_locked()
+                decided = await decision()
+                try:
+                    return decided, await self._carry_out(decided)
+                except SeqTaken:
+                    continue
+        except DatabaseDown as error:
+            log.warning("session %s: the database did not answer: %s", self.spec.slug, error)
+            # Stored or not is unknown when a commit's answer is lost: the resend finds it by its cid.
+            raise Refused(
+                "unavailable", "The database did not answer; send it again in a moment (it is never stored twice).",
+            ) from None
         raise Refused("busy", "This session is busier than the server can keep up with; try again in a moment.")
 
     async def _catch_up_locked(self) -> None:

@@ -10,6 +10,7 @@ from host.protocol.times import ManualClock
 from host.store.engines import storage_at
 from tests.conftest import WAIT, Harness, add_session, make_spec
 from tests.host.multi.conftest import start_servers
+from tests.pg import Cluster
 
 
 async def started(servers: list[Harness], **pacing: Any) -> None:
@@ -118,3 +119,47 @@ async def test_people_online_are_counted_on_every_server(trio: list[Harness]) ->
                         break
                 # Each server reports its connections every 2 s: ask again after the next report.
                 await asyncio.sleep(0.5)
+
+
+async def test_postgres_restarted_under_load_loses_no_acknowledged_post(
+    database: str, clock: ManualClock, postgres_cluster: Cluster
+) -> None:
+    """Posts keep coming through A and B while PostgreSQL restarts: each is acked or refused as `unavailable`, and
+    every acked post is in the log, numbered without a gap."""
+    a, b = await start_servers(database, clock, 2)
+    acked: list[int] = []
+    refusals: set[str] = set()
+    try:
+        await started([a, b])
+        async with a.participant("ana") as ana, b.participant("bo") as bo:
+            under_load = asyncio.Event()
+
+            async def post_through(client: Any, name: str, count: int) -> None:
+                for n in range(count):
+                    await client.send(type="post", cid=f"{name}{n}", body=f"A1: {name} {n}")
+                    answer = await client.recv_until(
+                        lambda f, cid=f"{name}{n}": f.get("cid") == cid and f["type"] in ("ack", "error"),
+                        timeout=6 * WAIT,
+                    )
+                    if answer["type"] == "ack":
+                        acked.append(answer["seq"])
+                    else:
+                        refusals.add(answer["code"])
+                    if len(acked) >= 20:
+                        under_load.set()
+
+            load = asyncio.gather(post_through(ana, "ana", 200), post_through(bo, "bo", 200))
+            await asyncio.wait_for(under_load.wait(), WAIT)
+            await asyncio.to_thread(postgres_cluster.stop, "fast")
+            await asyncio.to_thread(postgres_cluster.start)
+            await load
+            # After the restart both servers take posts again.
+            assert (await ana.post("A1: after", cid="after-a"))["type"] == "ack"
+            assert (await bo.post("A1: after", cid="after-b"))["type"] == "ack"
+    finally:
+        for server in (a, b):
+            await server.server.stop()
+    assert refusals <= {"unavailable"}
+    log = await log_of(a)
+    assert [seq for seq, _ in log] == list(range(1, len(log) + 1))
+    assert set(acked) <= {seq for seq, kind in log if kind == "message"}
