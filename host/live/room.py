@@ -7,11 +7,12 @@ as one encoded frame. Nothing is acknowledged or broadcast before its commit.
 Changes to one session are serialised by the room's lock, so `seq` has no gaps.
 
 On a shared database (PostgreSQL, several processes) other processes append
-to the same log. A room then first catches up with every event committed
-since its head (applying and publishing them like its own), decides against
-that state, and appends; an append that no longer follows the head (another
-process committed in between) is refused by the store, and the room catches up
-and decides again. So every decision is made against the session's state up
+to the same log. A room decides against its state and appends; an append
+that does not follow the log's head (another process committed since) is
+refused by the store, and the room catches up with the events it missed
+(applying and publishing them like its own) and decides again. A refusal,
+which commits nothing, is checked the same way: if the log moved on, the
+frame is decided again. So every decision stands on the session's state up
 to its latest committed event, as if one process took every frame.
 """
 
@@ -157,19 +158,19 @@ class Room:
         dropped = len(self.state.opened)
         async with self._lock:
             for _ in range(DECIDE_TRIES):
-                await self._catch_up_locked()
                 try:
                     while changes := engine.on_clock(self.spec, self.state, self._clock.now()):
                         await self._commit(changes)
                     break
                 except SeqTaken:
-                    continue  # another process moved the session first: what is still due is decided again
+                    # Another process moved the session first: what is still due is decided again.
+                    await self._caught_up()
         await self._post_prepared(after=dropped)
 
     async def catch_up(self) -> None:
         """Apply and publish the events other processes committed since this room's head."""
         async with self._lock:
-            await self._catch_up_locked()
+            await self._caught_up()
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's action; returns the last `seq` it wrote."""
@@ -289,12 +290,13 @@ class Room:
         """Look up, decide and commit against the latest head; again if another process committed in between."""
         try:
             for _ in range(DECIDE_TRIES):
-                await self._catch_up_locked()
                 decided = await decision()
+                if decided.refused is not None and await self._caught_up():
+                    continue  # refused against an older state: decide again against the newest
                 try:
                     return decided, await self._carry_out(decided)
                 except SeqTaken:
-                    continue
+                    await self._caught_up()
         except DatabaseDown as error:
             log.warning("session %s: the database did not answer: %s", self.spec.slug, error)
             # Stored or not is unknown when a commit's answer is lost: the resend finds it by its cid.
@@ -303,13 +305,19 @@ class Room:
             ) from None
         raise Refused("busy", "This session is busier than the server can keep up with; try again in a moment.")
 
-    async def _catch_up_locked(self) -> None:
-        """Fold in and publish what other processes committed after the head (under the room's lock)."""
+    async def _caught_up(self) -> bool:
+        """Fold in and publish what other processes committed after the head; False when there was nothing.
+
+        Not needed before a commit: an append that does not follow the log's
+        head is refused, so a committed decision always saw every event before
+        it. A refusal commits nothing, so it is checked here instead.
+        """
         if not self.shared:
-            return  # this process is the only writer: its head is the log's
+            return False  # this process is the only writer: its head is the log's
         events = await self._storage.events(self.id, since=self.head)
         if events:
             self._apply(events, committed_elsewhere=True)
+        return bool(events)
 
     async def _carry_out(self, decision: decide.Decision) -> int:
         """Commit a decision's events, then count its tallies; returns its ack or raises its refusal."""

@@ -1,7 +1,8 @@
 """The event log and its projections in PostgreSQL: events, messages and reactions, and each session's head.
 
 Every append locks the session's counter row (`session_heads`) for its
-transaction and checks that its events continue the log: two processes that
+transaction and checks that its events continue the log (one pipelined round
+trip): two processes that
 number the same `seq` cannot both commit it, and no `seq` is skipped, even
 though transactions commit in any order (a database sequence would leave a
 gap at each rollback, and hand out numbers in another order than commits).
@@ -102,37 +103,55 @@ def _decoded(rows: list[tuple[Any, ...]]) -> list[StoredEvent]:
 
 
 async def insert_events(db: Connection, session_id: int, events: Sequence[NewEvent]) -> None:
-    """Events with their projection rows, after the session's head and under its lock: live or imported."""
+    """Events with their projection rows, right after the session's head and under its lock: live or imported.
+
+    One round trip: the statements go out as a pipeline. The counter row's
+    update both takes its lock and checks the head (re-checked on the newest
+    row once a concurrent holder commits); if it matched nothing, or a `seq`
+    is in the log already, the transaction is refused as SeqTaken.
+    """
     if not events:
         return
-    cursor = await db.execute("SELECT head FROM session_heads WHERE session_id = %s FOR UPDATE", (session_id,))
-    row = await cursor.fetchone()
-    head = int(row[0]) if row else 0
-    expected = list(range(head + 1, head + 1 + len(events)))
-    if [event.seq for event in events] != expected:
-        raise SeqTaken(f"session {session_id}: events {[e.seq for e in events]} do not follow its head {head}")
-    async with db.cursor() as batch:
-        await batch.executemany(
-            "INSERT INTO events (session_id, seq, kind, at, data) VALUES (%s, %s, %s, %s, %s)",
-            [(session_id, e.seq, e.kind, e.at, json.dumps(e.data, ensure_ascii=False)) for e in events],
-        )
-    for event in events:
-        if event.message_key is not None:
-            await _insert_message(db, session_id, event)
-        if event.reaction_by is not None:
-            await _toggle_reaction(db, session_id, event)
-        if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
-            column, value = update
-            if column == "question":
-                value = event.data["question"]
-            await db.execute(
-                f"UPDATE messages SET {column} = %s WHERE session_id = %s AND seq = %s".encode(),
-                (value, session_id, event.data["target"]),
+    first = events[0].seq
+    if [event.seq for event in events] != list(range(first, first + len(events))):
+        raise SeqTaken(f"session {session_id}: events {[e.seq for e in events]} are not numbered one after another")
+    new_head = events[-1].seq
+    try:
+        async with db.pipeline(), db.cursor() as counter, db.cursor() as batch:
+            await counter.execute(
+                "UPDATE session_heads SET head = %s WHERE session_id = %s AND head = %s",
+                (new_head, session_id, first - 1),
             )
-    new_head = expected[-1]
-    await db.execute("UPDATE session_heads SET head = %s WHERE session_id = %s", (new_head, session_id))
-    # Identical payloads in one transaction fold into one; each append's head differs, so none is lost.
-    await db.execute("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, f"{session_id}:{new_head}"))
+            await batch.executemany(
+                "INSERT INTO events (session_id, seq, kind, at, data) VALUES (%s, %s, %s, %s, %s)",
+                [(session_id, e.seq, e.kind, e.at, json.dumps(e.data, ensure_ascii=False)) for e in events],
+            )
+            for event in events:
+                await _project(batch, session_id, event)
+            # Identical payloads in one transaction fold into one; each append's head differs, so none is lost.
+            await batch.execute("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, f"{session_id}:{new_head}"))
+    except psycopg.errors.UniqueViolation as error:
+        if error.diag.constraint_name == "events_pkey":
+            raise SeqTaken(f"session {session_id}: seq {first} is taken") from None
+        raise
+    if counter.rowcount != 1:
+        raise SeqTaken(f"session {session_id}: events from {first} do not follow its head")
+
+
+async def _project(cursor: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
+    """The projection rows an event changes: its message, its reaction, or the message it targets."""
+    if event.message_key is not None:
+        await _insert_message(cursor, session_id, event)
+    if event.reaction_by is not None:
+        await _toggle_reaction(cursor, session_id, event)
+    if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
+        column, value = update
+        if column == "question":
+            value = event.data["question"]
+        await cursor.execute(
+            f"UPDATE messages SET {column} = %s WHERE session_id = %s AND seq = %s".encode(),
+            (value, session_id, event.data["target"]),
+        )
 
 
 # How an event changes the message it targets: (column, value); a refile takes the event's question.
@@ -145,7 +164,7 @@ _MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
 }
 
 
-async def _insert_message(db: Connection, session_id: int, event: NewEvent) -> None:
+async def _insert_message(db: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
     assert event.message_key is not None
     message = event.data["message"]
     author_key, cid = event.message_key
@@ -159,7 +178,7 @@ async def _insert_message(db: Connection, session_id: int, event: NewEvent) -> N
     )
 
 
-async def _toggle_reaction(db: Connection, session_id: int, event: NewEvent) -> None:
+async def _toggle_reaction(db: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
     key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
     if event.data["on"]:
         await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (%s, %s, %s, %s)", key)
