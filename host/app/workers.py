@@ -26,8 +26,8 @@ import click
 from host.app.cli_common import run_async, settings_for
 from host.app.server import SharedDatabase, start_server, tune_garbage_collector
 
-STARTUP_SECONDS = 10.0
-"""A worker that ends sooner than this after it started failed to start: the others would too, so all stop."""
+RESTART_PAUSE = 1.0
+"""Seconds before a worker that ended before it listened is started again."""
 
 
 def reserve_port(host: str, port: int) -> int:
@@ -63,10 +63,9 @@ class Workers:
         """Each worker's pid, once it listens."""
         self._args = (database, host, port, self.ready)
         self._processes: list[BaseProcess] = []
-        self._started: list[float] = []
+        self._ready_pids: set[int | None] = set()
         for _ in range(count):
             self._processes.append(self._start())
-            self._started.append(time.monotonic())
 
     def _start(self) -> BaseProcess:
         process = self._context.Process(target=run_worker, args=self._args, daemon=False)
@@ -78,7 +77,7 @@ class Workers:
         waiting = len(self._processes)
         while waiting:
             try:
-                self.ready.get(timeout=0.2)
+                self._ready_pids.add(self.ready.get(timeout=0.2))
                 waiting -= 1
             except queue.Empty:
                 if ended := [process for process in self._processes if not process.is_alive()]:
@@ -87,20 +86,27 @@ class Workers:
                     ) from None
 
     def keep_running(self) -> None:
-        """Start again each worker that ends; return when one ends during its start-up."""
+        """Start again each worker that ends; one that ends before it listened waits a second first (a database
+        that is down), so a failing start is retried, not spun on."""
         while True:
             multiprocessing.connection.wait([process.sentinel for process in self._processes])
+            listening = self._listening()
             for index, process in enumerate(self._processes):
                 if process.is_alive():
                     continue
                 process.join()
-                if time.monotonic() - self._started[index] < STARTUP_SECONDS:
-                    raise click.ClickException(
-                        f"a worker stopped during its start-up (exit code {process.exitcode}); see its message above"
-                    )
+                if process.pid not in listening:
+                    time.sleep(RESTART_PAUSE)
                 click.echo(f"worker {process.pid} ended (exit code {process.exitcode}); starting another", err=True)
                 self._processes[index] = self._start()
-                self._started[index] = time.monotonic()
+
+    def _listening(self) -> set[int | None]:
+        """The workers that have said they listen, so far."""
+        while True:
+            try:
+                self._ready_pids.add(self.ready.get_nowait())
+            except queue.Empty:
+                return self._ready_pids
 
     def stop(self) -> None:
         """SIGTERM to every worker (each closes its connections and its database), then wait for them."""
