@@ -58,6 +58,7 @@ from bench.report import (  # noqa: E402
 )
 from bench.target import (  # noqa: E402
     HashtalkPostgresServer,
+    HashtalkPostgresWorkersServer,
     HashtalkServer,
     NaiveStarletteServer,
     Target,
@@ -66,7 +67,10 @@ from bench.target import (  # noqa: E402
 
 TARGETS: dict[str, Callable[[Path, int], Target]] = {
     server.name: server
-    for server in (HashtalkServer, HashtalkPostgresServer, NaiveStarletteServer, WebsocketsBroadcastServer)
+    for server in (
+        HashtalkServer, HashtalkPostgresServer, HashtalkPostgresWorkersServer, NaiveStarletteServer,
+        WebsocketsBroadcastServer,
+    )
 }
 """Servers the load can be pointed at, by name."""
 LEAD_IN = 0.5

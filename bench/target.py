@@ -232,6 +232,44 @@ class HashtalkPostgresServer(HashtalkServer):
             self.cluster = None
 
 
+class HashtalkPostgresWorkersServer(HashtalkPostgresServer):
+    """`serve --workers 2` on PostgreSQL, both workers pinned to the server's core: the receivers split between them.
+
+    The server's own CPU figure is then the parent's, which only waits; the
+    workers' CPU over the posting window is printed beside the database's.
+    """
+
+    name = "hashtalk-postgres-2"
+
+    def arguments(self) -> list[str]:
+        return [*super().arguments(), "--workers", "2"]
+
+    async def open_for_posts(self) -> None:
+        await super().open_for_posts()
+        self._workers_from = workers_cpu_seconds(self.pid)
+
+    async def stop(self) -> None:
+        if (started := getattr(self, "_posting_from", None)) is not None:
+            seconds = time.monotonic() - started[0]
+            cpu = workers_cpu_seconds(self.pid) - self._workers_from
+            print(f"workers' CPU from the first post to the stop: {cpu:.1f} s in {seconds:.1f} s"
+                  f" ({100 * cpu / seconds:.0f}% of a core)", file=sys.stderr)
+        await super().stop()
+
+
+def workers_cpu_seconds(parent: int) -> float:
+    """User and system CPU of the processes whose parent is `parent`, in seconds."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            values = stat.read_text().rsplit(")", 1)[1].split()
+            if int(values[1]) == parent:
+                total += int(values[11]) + int(values[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_cpu_seconds() -> float:
     """User and system CPU of every process named postgres on the machine, in seconds."""
     total = 0
