@@ -61,6 +61,10 @@ async def test_posts_racing_through_three_servers_make_one_log_every_client_sees
         for n in range(40):
             for handle, client in zip(handles, clients, strict=True):
                 await client.send(type="post", cid=f"{handle}{n}", body=f"A1: {handle} {n}")
+        for handle, client in zip(handles, clients, strict=True):
+            for n in range(40):
+                answer = await client.recv_until(lambda f, cid=f"{handle}{n}": f.get("cid") == cid)
+                assert answer["type"] == "ack", answer
         last = head + 120
         for client in clients:
             seen: list[int] = []
