@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The page's tests drive Debian's Chromium through Playwright, which never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
+# The PostgreSQL engine's tests start a cluster of their own with Debian's server programs (tests/pg.py).
+POSTGRES := /usr/share/doc/postgresql
 # The console's terminal test drives the real app in tmux.
 TMUX := /usr/bin/tmux
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -16,7 +18,7 @@ PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/hashtalk demo --port $(PORT)
 
-test: $(STAMP) $(CHROMIUM) $(TMUX)
+test: $(STAMP) $(CHROMIUM) $(TMUX) $(POSTGRES)
 	$(BIN)/python -m pytest -q
 
 # The README's pictures of the page, taken by its tests.
@@ -49,6 +51,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+# The `postgresql` package (its server programs under /usr/lib/postgresql/VERSION/bin); its own cluster on 5432,
+# if the package starts one, is left alone: the tests use a cluster in a temporary folder on a free port.
+$(POSTGRES):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 
 $(TMUX):
 	$(SUDO) apt-get update

@@ -56,10 +56,21 @@ from bench.report import (  # noqa: E402
     judge,
     table,
 )
-from bench.target import HashtalkServer, NaiveStarletteServer, Target, WebsocketsBroadcastServer  # noqa: E402
+from bench.target import (  # noqa: E402
+    HashtalkPostgresServer,
+    HashtalkPostgresWorkersServer,
+    HashtalkServer,
+    NaiveStarletteServer,
+    Target,
+    WebsocketsBroadcastServer,
+)
 
 TARGETS: dict[str, Callable[[Path, int], Target]] = {
-    server.name: server for server in (HashtalkServer, NaiveStarletteServer, WebsocketsBroadcastServer)
+    server.name: server
+    for server in (
+        HashtalkServer, HashtalkPostgresServer, HashtalkPostgresWorkersServer, NaiveStarletteServer,
+        WebsocketsBroadcastServer,
+    )
 }
 """Servers the load can be pointed at, by name."""
 LEAD_IN = 0.5

@@ -25,6 +25,7 @@ from websockets.asyncio.client import connect
 from host.core.session import Guest, Pacing, SessionSpec
 from host.core.tokens import new_token, token_hash
 from host.store.engines import storage_at
+from tests.pg import Cluster, start_cluster, stop_cluster
 
 SLUG = "bench"
 REPO = Path(__file__).resolve().parent.parent
@@ -191,6 +192,98 @@ class HashtalkServer(PinnedServer):
     async def open_for_posts(self) -> None:
         """The moderator's `start`: Q1 drops and the session is live."""
         await start_session(self.session_url, self.moderator_token)
+
+
+class HashtalkPostgresServer(HashtalkServer):
+    """The same server on a PostgreSQL database: a cluster of its own, started in the run's scratch folder.
+
+    PostgreSQL's processes are not pinned (they run as its own user); their CPU is
+    measured beside the server's, from /proc, as `database CPU`.
+    """
+
+    name = "hashtalk-postgres"
+
+    def __init__(self, workdir: Path, core: int) -> None:
+        super().__init__(workdir, core)
+        self.cluster: Cluster | None = None
+        self.url = ""
+
+    def arguments(self) -> list[str]:
+        return ["-m", "host", "serve", "--db", self.url, "--port", "0"]
+
+    async def prepare(self) -> None:
+        self.cluster = await asyncio.to_thread(start_cluster)
+        self.url = await asyncio.to_thread(self.cluster.new_database)
+        async with storage_at(self.url) as storage:
+            await storage.add_session(bench_spec(time.time()), token_hash(new_token()), time.time())
+
+    async def open_for_posts(self) -> None:
+        await super().open_for_posts()
+        self._posting_from = (time.monotonic(), postgres_cpu_seconds())
+
+    async def stop(self) -> None:
+        if (started := getattr(self, "_posting_from", None)) is not None:
+            seconds, cpu = time.monotonic() - started[0], postgres_cpu_seconds() - started[1]
+            print(f"database CPU from the first post to the stop: {cpu:.1f} s in {seconds:.1f} s"
+                  f" ({100 * cpu / seconds:.0f}% of a core)", file=sys.stderr)
+        await super().stop()
+        if self.cluster is not None:
+            await asyncio.to_thread(stop_cluster, self.cluster)
+            self.cluster = None
+
+
+class HashtalkPostgresWorkersServer(HashtalkPostgresServer):
+    """`serve --workers 2` on PostgreSQL, both workers pinned to the server's core: the receivers split between them.
+
+    The server's own CPU figure is then the parent's, which only waits; the
+    workers' CPU over the posting window is printed beside the database's.
+    """
+
+    name = "hashtalk-postgres-2"
+
+    def arguments(self) -> list[str]:
+        return [*super().arguments(), "--workers", "2"]
+
+    async def open_for_posts(self) -> None:
+        await super().open_for_posts()
+        self._workers_from = workers_cpu_seconds(self.pid)
+
+    async def stop(self) -> None:
+        if (started := getattr(self, "_posting_from", None)) is not None:
+            seconds = time.monotonic() - started[0]
+            cpu = workers_cpu_seconds(self.pid) - self._workers_from
+            print(f"workers' CPU from the first post to the stop: {cpu:.1f} s in {seconds:.1f} s"
+                  f" ({100 * cpu / seconds:.0f}% of a core)", file=sys.stderr)
+        await super().stop()
+
+
+def workers_cpu_seconds(parent: int) -> float:
+    """User and system CPU of the processes whose parent is `parent`, in seconds."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            values = stat.read_text().rsplit(")", 1)[1].split()
+            if int(values[1]) == parent:
+                total += int(values[11]) + int(values[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """User and system CPU of every process named postgres on the machine, in seconds."""
+    total = 0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+            if not fields[0].endswith("(postgres"):
+                continue
+            values = fields[1].split()
+            total += int(values[11]) + int(values[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / ticks
 
 
 class NaiveStarletteServer(PinnedServer):

@@ -2,4 +2,6 @@
 
 from host.app.cli import main
 
-main(prog_name="hashtalk")
+# Guarded: `serve --workers` starts its workers by importing the main module again, which must not run the command.
+if __name__ == "__main__":
+    main(prog_name="hashtalk")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +21,7 @@ from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.protocol.times import ManualClock, parse_iso
 from host.store.engines import storage_at
+from tests.pg import Cluster, start_cluster, stop_cluster
 
 T0 = parse_iso("2026-12-03T16:00:00Z")
 MODERATOR_TOKEN = "test-moderator-token"
@@ -197,3 +198,13 @@ async def head_of(harness: Harness, slug: str = "chat") -> int:
         stored = await storage.session(slug)
         assert stored is not None
         return await storage.head(stored.id)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """The suite's own PostgreSQL, started once when a test first needs it and stopped at the end."""
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        stop_cluster(cluster)

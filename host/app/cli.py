@@ -24,7 +24,15 @@ from host.app.cli_insights import insights
 from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
-from host.app.server import RunningServer, StartupFailed, start_server, tune_garbage_collector
+from host.app.server import (
+    RunningServer,
+    SharedDatabase,
+    StartupFailed,
+    server_lock,
+    start_server,
+    tune_garbage_collector,
+)
+from host.app.workers import serve_workers
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
@@ -46,9 +54,16 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
 @public_url_option
-def serve(db_path: Path | None, host: str, port: int, url: str | None) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+    help="Processes serving the port together (a PostgreSQL database only).",
+)
+def serve(db_path: Path | str | None, host: str, port: int, url: str | None, workers: int) -> None:
     """Run the server: the websocket protocol, the API and the scheduler."""
     settings = settings_for(db_path, url)
+    if workers > 1:
+        serve_several(settings, host, port, workers)
+        return
 
     async def run() -> None:
         lock = hold_database(settings, host, port)
@@ -56,10 +71,10 @@ def serve(db_path: Path | None, host: str, port: int, url: str | None) -> None:
         # a tenth of the server's time while a restarted crowd reconnects.
         server = await start_server(settings, host, port, log_level="warning", lock=lock)
         # Once it listens: the console's token is saved under the address it really has (port 0 picks one).
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             token_line = await moderator_token_line(storage, replace(settings, listening_url=server.url))
         tune_garbage_collector()
-        click.echo(f"hashtalk serving {server.url} (database {settings.db_path})")
+        click.echo(f"hashtalk serving {server.url} (database {settings.database_name})")
         click.echo(f"links point at {links_base(settings, server)}")
         if word := unset_url_word(settings, host):
             click.echo(word, err=True)
@@ -70,7 +85,7 @@ def serve(db_path: Path | None, host: str, port: int, url: str | None) -> None:
     try:
         run_async(run)
     except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{settings.db_path} cannot be used as a hashtalk database: {error}") from None
+        raise click.ClickException(f"{settings.database_name} cannot be used as a hashtalk database: {error}") from None
     except (DatabaseInUse, StartupFailed, OSError) as error:
         raise click.ClickException(str(error)) from None
 
@@ -81,7 +96,7 @@ def serve(db_path: Path | None, host: str, port: int, url: str | None) -> None:
 @click.option("--replace", is_flag=True, help="writer: the session's earlier writer links stop working.")
 @db_option
 @url_option
-def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url: str | None) -> None:
+def token(kind: str, slug: str | None, replace: bool, db_path: Path | str | None, url: str | None) -> None:
     """Print a fresh token: `hashtalk token` for a moderator, `hashtalk token guest SLUG` for a new guest link,
     `hashtalk token writer SLUG` for a link to the session's recap editor.
 
@@ -98,12 +113,12 @@ def token(kind: str, slug: str | None, replace: bool, db_path: Path | None, url:
         raise click.UsageError("--replace is for writer links")
 
     async def issue() -> str:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             if kind == "moderator":
                 return await issue_moderator_token(storage, settings, SystemClock().now())
             stored = await storage.session(slug or "")
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             if kind == "writer":
                 writer_token = await issue_writer_token(storage, stored.id, SystemClock().now(), replace=replace)
                 return writer_link(settings.printed_url, stored.spec.slug, writer_token)
@@ -153,7 +168,7 @@ def console(url: str, token: str | None, slug: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
 @public_url_option
-def demo(db_path: Path | None, host: str, port: int, url: str | None) -> None:
+def demo(db_path: Path | str | None, host: str, port: int, url: str | None) -> None:
     """Serve a demo session that opens now, with a simulated guest and crowd."""
     from host.app.demo_crowd import DEMO_SLUG, demo_spec, run_crowd
 
@@ -163,11 +178,11 @@ def demo(db_path: Path | None, host: str, port: int, url: str | None) -> None:
         spec = demo_spec(settings.clock.now())
         guest_token = new_token()
         lock = hold_database(settings, host, port)  # before the demo session is replaced: it may be in use
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             await storage.delete_session(DEMO_SLUG)  # each run starts the demo afresh
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
         server = await start_server(settings, host, port, lock=lock)
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             running = replace(settings, listening_url=server.url)
             token_line = await moderator_token_line(storage, running, issue_if_unsaved=True)
         tune_garbage_collector()
@@ -179,7 +194,7 @@ def demo(db_path: Path | None, host: str, port: int, url: str | None) -> None:
         click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
         click.echo(f"  console:       {this_command()} console {base} --session {spec.slug}")
         click.echo(f"  {token_line}")
-        click.echo(f"  database:      {settings.db_path}")
+        click.echo(f"  database:      {settings.database_name}")
         if word := unset_url_word(settings, host):
             click.echo(word, err=True)
         click.echo("Ctrl-C stops.")
@@ -217,9 +232,28 @@ def unset_url_word(settings: Settings, host: str) -> str | None:
     )
 
 
-def hold_database(settings: Settings, host: str, port: int) -> ServerLock:
+def serve_several(settings: Settings, host: str, port: int, workers: int) -> None:
+    """`serve --workers N`: refused with a sentence on SQLite, else N processes on one port."""
+    if not isinstance(settings.database, str):
+        raise click.ClickException(
+            "--workers needs a PostgreSQL database (--db postgresql://USER@HOST:PORT/DB): a SQLite file is "
+            "served by one process, the only one that numbers its sessions' logs and wakes their clients"
+        )
+
+    async def token_line() -> str:
+        async with storage_at(settings.database) as storage:
+            return await moderator_token_line(storage, settings)
+
+    line = run_async(token_line)
+    try:
+        serve_workers(settings.database, host, port, workers, line)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def hold_database(settings: Settings, host: str, port: int) -> ServerLock | SharedDatabase:
     """The database's server lock, taken before a serving command touches the database."""
-    lock = ServerLock(settings.db_path)
+    lock = server_lock(settings)
     lock.acquire(f"starting on http://{host}:{port}")
     return lock
 

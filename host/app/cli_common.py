@@ -13,20 +13,34 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
+import psycopg
 
 from host.app.database_file import DatabaseFileProblem, check_database_file
 from host.app.running_server import running_server_url
-from host.core.settings import Settings, default_db_path
+from host.core.settings import Settings, parse_database
 from host.protocol.plain_text import clean
+from host.store.engines import DatabaseUnreachable
+from host.store.postgres.connections import reason
 
 T = TypeVar("T")
+
+def _database(context: click.Context, parameter: click.Parameter, value: str | None) -> Path | str | None:
+    if value is None:
+        return None
+    try:
+        return parse_database(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
 
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The SQLite file [default: HASHTALK_DB, or hashtalk.db in the user data directory].",
+    callback=_database,
+    metavar="PATH|URL",
+    help="The SQLite file (a path or sqlite:///PATH), or a PostgreSQL database (postgresql://USER@HOST:PORT/DB) "
+    "[default: HASHTALK_DB, or hashtalk.db in the user data directory].",
 )
 url_option = click.option(
     "--url",
@@ -43,15 +57,22 @@ public_url_option = click.option(
 )
 
 
-def settings_for(db_path: Path | None, url: str | None = None, *, reads: bool = False) -> Settings:
-    """The settings a command runs with, once its database path is known to be usable.
+def settings_for(db_path: Path | str | None, url: str | None = None, *, reads: bool = False) -> Settings:
+    """The settings a command runs with, with the database `--db` names (a file or a PostgreSQL address),
+    once a database file is known to be usable.
 
-    `reads`: the command only reads the database, so a missing one is a mistake, not a file to create.
+    `reads`: the command only reads the database, so a missing file is a mistake, not a file to create.
     """
     try:
-        settings = Settings.from_env(db_path=db_path or default_db_path(), public_url=url)
+        settings = Settings.from_env(public_url=url)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    if isinstance(db_path, str):
+        settings = replace(settings, db_url=db_path)
+    elif db_path is not None:
+        settings = replace(settings, db_path=db_path, db_url=None)
+    if settings.db_url is not None:
+        return settings  # PostgreSQL answers for itself when the command connects
     # Beside a running server, links carry the address it listens on (when no public URL says otherwise).
     settings = replace(settings, listening_url=running_server_url(settings.db_path))
     # A path the operator named has its folder checked; the default one's folder is made on first use.
@@ -74,6 +95,11 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
     except sqlite3.DatabaseError as error:
         # The file passed the checks up front but SQLite found it damaged further in.
         raise click.ClickException(f"the database cannot be used: {error}; `hashtalk db check` says more") from None
+    except DatabaseUnreachable as error:
+        raise click.ClickException(str(error)) from None
+    except psycopg.OperationalError as error:
+        # The server went away mid-command (a restart, a network cut): what it said, not a traceback.
+        raise click.ClickException(f"the PostgreSQL database stopped answering: {reason(error)}") from None
     except KeyboardInterrupt:
         # Ctrl-C is how a server is stopped: the lifespan has closed the database.
         click.echo("stopped.", err=True)

@@ -29,18 +29,18 @@ from transcripts.insights_page import insights_page
 )
 @out_option
 @db_option
-def insights(hashtag: str, fmt: str, by: str, out: Path | None, db_path: Path | None) -> None:
+def insights(hashtag: str, fmt: str, by: str, out: Path | None, db_path: Path | str | None) -> None:
     """Report a series' growth, engagement, sentiment per question and satisfaction (the sessions of HASHTAG).
 
     HASHTAG is compared in any case, with or without its #.
     """
-    settings = settings_for(db_path)
+    settings = settings_for(db_path, reads=True)
     reports: list[dict[str, Any]] = []
 
     async def load() -> None:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             if not await series_sessions(storage, hashtag):
-                raise click.ClickException(f"no session with the hashtag “{hashtag}” in {settings.db_path}")
+                raise click.ClickException(f"no session with the hashtag “{hashtag}” in {settings.database_name}")
             reports.append(await series_report(storage, hashtag, SystemClock().now()))
 
     run_async(load)

@@ -37,7 +37,7 @@ def session() -> None:
 @click.option("--start-now", is_flag=True, help='Open the session at once, whatever its starts_at says (as starts_at = "now").')
 @db_option
 @url_option
-def session_add(file: Path, start_now: bool, db_path: Path | None, url: str | None) -> None:
+def session_add(file: Path, start_now: bool, db_path: Path | str | None, url: str | None) -> None:
     """Schedule the session defined in FILE (TOML); prints its links.
 
     A starts_at in the past is refused: `starts_at = "now"` in the file, or --start-now, opens it at once on purpose.
@@ -56,13 +56,13 @@ def session_add(file: Path, start_now: bool, db_path: Path | None, url: str | No
     guest_token = new_token()
 
     async def add() -> None:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             await storage.add_session(spec, token_hash(guest_token), now)
 
     try:
         run_async(add)
     except SessionExists:
-        raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
+        raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.database_name}") from None
     click.echo(f"added {spec.slug}: {clean(spec.title)} ({spec.hashtag}), starts {local_time(spec.starts_at)}")
     click.echo(f"  participants: {settings.printed_url}/s/{spec.slug}")
     click.echo(
@@ -72,12 +72,12 @@ def session_add(file: Path, start_now: bool, db_path: Path | None, url: str | No
 
 @session.command("list")
 @db_option
-def session_list(db_path: Path | None) -> None:
+def session_list(db_path: Path | str | None) -> None:
     """Every session: state, start time, counts."""
     settings = settings_for(db_path, reads=True)
 
     async def rows() -> list[tuple[str, ...]]:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             result: list[tuple[str, ...]] = []
             for stored in await storage.sessions():
                 state = await load_state(storage, stored)
@@ -96,7 +96,7 @@ def session_list(db_path: Path | None) -> None:
 
     table = run_async(rows)
     if not table:
-        click.echo(f"no sessions in {settings.db_path}; add one with `hashtalk session add FILE.toml`")
+        click.echo(f"no sessions in {settings.database_name}; add one with `hashtalk session add FILE.toml`")
         return
     print_table(("SLUG", "STATE", "STARTS", "PEOPLE", "POSTS", "TITLE"), table)
 
@@ -104,15 +104,15 @@ def session_list(db_path: Path | None) -> None:
 @session.command("show")
 @click.argument("slug")
 @db_option
-def session_show(slug: str, db_path: Path | None) -> None:
+def session_show(slug: str, db_path: Path | str | None) -> None:
     """One session: state, current question, next change, counts."""
     settings = settings_for(db_path, reads=True)
 
     async def show() -> list[tuple[str, str]]:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             stored = await storage.session(slug)
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             state = await load_state(storage, stored)
             counts = await storage.counts(stored.id)
             head = await storage.head(stored.id)
@@ -140,15 +140,15 @@ def session_show(slug: str, db_path: Path | None) -> None:
 @session.command("modlog")
 @click.argument("slug")
 @db_option
-def session_modlog(slug: str, db_path: Path | None) -> None:
+def session_modlog(slug: str, db_path: Path | str | None) -> None:
     """Who did what, when and why: every moderation event of a session."""
     settings = settings_for(db_path, reads=True)
 
     async def read() -> list[StoredEvent]:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             stored = await storage.session(slug)
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             return await storage.events(stored.id, kinds=MODERATION_KINDS)
 
     events = run_async(read)
@@ -167,7 +167,7 @@ OPEN_STATES = ("lobby", "live", "wrapup")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Remove it even while it is open (lobby, live or wrap-up).")
 @db_option
-def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> None:
+def session_remove(slug: str, yes: bool, force: bool, db_path: Path | str | None) -> None:
     """Delete a session for good: its definition, log, participants, recaps and links.
 
     A running server drops it within seconds; whoever is connected is told and disconnected.
@@ -175,10 +175,10 @@ def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> N
     settings = settings_for(db_path, reads=True)
 
     async def inspect() -> tuple[str, str, int]:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             stored = await storage.session(slug)
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             state = await load_state(storage, stored)
             return stored.spec.title, state.state, (await storage.counts(stored.id)).messages
 
@@ -189,11 +189,11 @@ def session_remove(slug: str, yes: bool, force: bool, db_path: Path | None) -> N
         click.confirm(f"Remove “{slug}” ({clean(title)}) and its {messages} post(s) for good?", abort=True)
 
     async def remove() -> bool:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             return await storage.delete_session(slug)
 
     if not run_async(remove):
-        raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+        raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
     click.echo(f"removed {slug}")
 
 

@@ -47,7 +47,7 @@ out_option = click.option(
     "--include-hidden", is_flag=True, help="Keep hidden posts and banned authors, marked (a moderator's copy)."
 )
 @db_option
-def transcript(slug: str, fmt: str, out: Path | None, include_hidden: bool, db_path: Path | None) -> None:
+def transcript(slug: str, fmt: str, out: Path | None, include_hidden: bool, db_path: Path | str | None) -> None:
     """Print a session's transcript: each question with its answers, replies and likes."""
     source = _source(slug, db_path)
     emit(export(build_transcript(source, include_hidden=include_hidden), fmt), out)
@@ -64,7 +64,7 @@ def transcript(slug: str, fmt: str, out: Path | None, include_hidden: bool, db_p
 )
 @db_option
 @url_option
-def import_archive(archive: Path, questions_file: Path, db_path: Path | None, url: str | None) -> None:
+def import_archive(archive: Path, questions_file: Path, db_path: Path | str | None, url: str | None) -> None:
     """Turn ARCHIVE (a TAGS-style CSV of an old Twitter chat) into an ended session with its transcript and recap.
 
     Rows that cannot be read are reported by line; the rest is imported.
@@ -103,7 +103,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
 
     async def store() -> None:
         now = SystemClock().now()
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             # Tokens nobody holds: an imported participant cannot resume a session that is over.
             tokens = [token_hash(new_token()) for _ in people]
             session_id = await storage.import_session(spec, token_hash(new_token()), now, events, people, tokens)
@@ -115,7 +115,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
     try:
         run_async(store)
     except SessionExists:
-        raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.db_path}") from None
+        raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.database_name}") from None
     skipped = f"; {len(chat.problems)} row{'s' if len(chat.problems) != 1 else ''} skipped" if chat.problems else ""
     retweets = f"; {chat.retweets} retweet{'s' if chat.retweets != 1 else ''} left out" if chat.retweets else ""
     click.echo(f"imported {chat.messages} tweets into “{spec.slug}” ({len(people)} people){skipped}{retweets}")
@@ -128,7 +128,7 @@ def import_archive(archive: Path, questions_file: Path, db_path: Path | None, ur
 @out_option
 @db_option
 @url_option
-def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str | None) -> None:
+def recap(slug: str, fmt: str, out: Path | None, db_path: Path | str | None, url: str | None) -> None:
     """Write the recap of a session from its transcript (Markdown, or HTML with a chart of answers per minute)."""
     settings = settings_for(db_path, url, reads=True)
     source = _source(slug, db_path)
@@ -149,15 +149,15 @@ def recap(slug: str, fmt: str, out: Path | None, db_path: Path | None, url: str 
     emit(recap_page(written) if fmt == "html" else written.markdown, out)
 
 
-def _source(slug: str, db_path: Path | None) -> Source:
+def _source(slug: str, db_path: Path | str | None) -> Source:
     settings = settings_for(db_path, reads=True)
     loaded: list[Source] = []
 
     async def load() -> None:
-        async with storage_at(settings.db_path) as storage:
+        async with storage_at(settings.database) as storage:
             stored = await storage.session(slug)
             if stored is None:
-                raise click.ClickException(f"no session “{slug}” in {settings.db_path}")
+                raise click.ClickException(f"no session “{slug}” in {settings.database_name}")
             loaded.append(await load_source(storage, stored))
 
     # Not the coroutine's return value: as asyncio.run (Python 3.11) closes, it may take the repr of its

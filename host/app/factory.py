@@ -21,20 +21,35 @@ from host.live.recap_drafts import RecapDrafts
 from host.live.rendering import Renderer
 from host.live.rooms import Rooms
 from host.live.scheduler import Scheduler
+from host.live.shared_log import SharedLog, report_presence
 from host.live.transcript_cache import TranscriptCache
 from host.net.connection import session_socket
 from host.net.gate import ConnectionCount
 from host.net.own_address import HostGate
 from host.store.engines import storage_at
+from host.store.interface import Storage
+from host.store.postgres import PostgresStorage
+from host.store.postgres.lease import ClockLease
+from host.store.postgres.notices import log_notices
 from web.routes import ROUTES as WEB_ROUTES
 
 log = logging.getLogger(__name__)
 
 
+def shared_database(rooms: Rooms, storage: Storage, settings: Settings) -> list[asyncio.Task[None]]:
+    """On PostgreSQL, the tasks that keep this process's rooms up with every other process's commits."""
+    if not isinstance(settings.database, str) or not isinstance(storage, PostgresStorage):
+        return []
+    return [
+        asyncio.create_task(SharedLog(rooms, log_notices(settings.database)).run()),
+        asyncio.create_task(report_presence(rooms, storage)),
+    ]
+
+
 def create_app(settings: Settings) -> SocketsFirst:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        storage = storage_at(settings.db_path)
+        storage = storage_at(settings.database)
         await storage.open()
         drafts = RecapDrafts(storage, settings)
         rooms = Rooms(storage, settings, drafts)
@@ -46,13 +61,18 @@ def create_app(settings: Settings) -> SocketsFirst:
         app.state.connections = ConnectionCount()
         app.state.transcripts = TranscriptCache(settings)
         app.state.renderer = renderer = Renderer(settings.render_seconds)
-        scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds).run())
+        shared = shared_database(rooms, storage, settings)
+        lease = ClockLease(settings.database) if isinstance(settings.database, str) else None
+        scheduler = asyncio.create_task(Scheduler(rooms, settings.clock, settings.rescan_seconds, lease).run())
         try:
             yield
         finally:
-            scheduler.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await scheduler
+            for task in (scheduler, *shared):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if lease is not None:
+                await lease.close()
             await drafts.close()
             await renderer.close()
             await storage.close()

@@ -27,7 +27,7 @@ async def issue_moderator_token(storage: Storage, settings: Settings, now: float
     token = new_token()
     await storage.add_moderator_token(token_hash(token), now)
     for path in token_files(settings):
-        _save(path, SavedToken(token, str(settings.db_path.resolve())))
+        _save(path, SavedToken(token, settings.database_name))
     return token
 
 
@@ -43,12 +43,12 @@ async def moderator_token_line(storage: Storage, settings: Settings, *, issue_if
     saved = _read(files[0])
     if saved and await storage.moderator_token_matches(token_hash(saved.token)):
         for path in files:  # the public URL's file too, when it was added since
-            _save(path, SavedToken(saved.token, str(settings.db_path.resolve())))
+            _save(path, SavedToken(saved.token, settings.database_name))
         return f"moderator token: {saved.token} (saved in {files[0]})"
     if issue_if_unsaved or not await storage.has_moderator_token():
         token = await issue_moderator_token(storage, settings, settings.clock.now())
         return f"moderator token: {token} (new; saved in {files[0]})"
-    return f"moderator token: not saved for this user; `hashtalk token --db {settings.db_path}` prints a fresh one"
+    return f"moderator token: not saved for this user; `hashtalk token --db {settings.database_name}` prints a fresh one"
 
 
 def _save(path: Path, saved: SavedToken) -> None:

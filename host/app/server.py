@@ -14,6 +14,7 @@ from host.core.settings import Settings
 from host.net.http_guard import guarded_http, log_accept_failures_quietly
 from host.net.uvicorn_contract import UvicornMismatch, check_installed_uvicorn
 from host.net.wire import WireProtocol
+from host.store.engines import is_postgres
 from host.store.lock import ServerLock
 
 # Frames between the protocol's limit and this are refused politely with
@@ -100,18 +101,22 @@ LISTEN_BACKLOG = 2048
 """Connections the kernel holds before they are accepted, as uvicorn's own default: a restarted crowd arrives at once."""
 
 
-def listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
     """A listening TCP socket on (host, port); port 0 picks a free one.
 
     Made with the protocol named (IPPROTO_TCP): asyncio turns Nagle's
     algorithm off only on connections whose socket says it is TCP, and with
     Nagle on, an ack written just after a batch waited for the client's
     delayed ACK, some 40 ms. `socket.create_server` leaves the protocol 0.
+    With `reuse_port`, several processes listen on the one port and the
+    kernel spreads new connections among them (`hashtalk serve --workers`).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         listener.bind((host, port))
         listener.listen(LISTEN_BACKLOG)
     except OSError:
@@ -126,7 +131,8 @@ async def start_server(
     port: int = 0,
     *,
     log_level: str = "warning",
-    lock: ServerLock | None = None,
+    lock: ServerLock | SharedDatabase | None = None,
+    reuse_port: bool = False,
 ) -> RunningServer:
     """Bind, start and wait until the app's lifespan has run; port 0 picks a free port.
 
@@ -142,11 +148,11 @@ async def start_server(
         check_installed_uvicorn()
     except UvicornMismatch as error:
         raise StartupFailed(str(error)) from None
-    listener = listen(host, port)
+    listener = listen(host, port, reuse_port=reuse_port)
     bound_port = listener.getsockname()[1]
     try:
         if lock is None:
-            lock = ServerLock(settings.db_path)
+            lock = server_lock(settings)
             lock.acquire(f"http://{host}:{bound_port}")
         else:
             lock.announce(f"http://{host}:{bound_port}")
@@ -164,16 +170,39 @@ async def start_server(
         ready.cancel()
         listener.close()
         await task  # re-raises what stopped the start-up
-        raise StartupFailed(f"the server on {settings.db_path} stopped during start-up")
+        raise StartupFailed(f"the server on {settings.database_name} stopped during start-up")
     return RunningServer(host, bound_port, task, server)
 
 
-async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock) -> None:
+async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock | SharedDatabase) -> None:
     """Serve; the database stays locked until the server has stopped, however it stops."""
     try:
         await server.serve(sockets=[listener])
     finally:
         lock.release()
+
+
+class SharedDatabase:
+    """The lock a server on PostgreSQL does not take: several servers share the database.
+
+    Each append checks, under the session's counter row, that it follows the
+    log's head, so a server never commits a decision made against an older
+    state than another server's latest commit (host/store/postgres/log.py).
+    """
+
+    def acquire(self, address: str) -> None:
+        """Nothing to hold."""
+
+    def announce(self, address: str) -> None:
+        """Nothing to say."""
+
+    def release(self) -> None:
+        """Nothing to let go."""
+
+
+def server_lock(settings: Settings) -> ServerLock | SharedDatabase:
+    """The SQLite file's lock (one server per file), or none for a PostgreSQL database, not yet taken."""
+    return SharedDatabase() if is_postgres(settings.database) else ServerLock(settings.db_path)
 
 
 class StartupFailed(RuntimeError):

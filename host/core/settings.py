@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -20,11 +21,43 @@ from host.protocol.times import Clock, SystemClock
 
 
 def default_db_path() -> Path:
-    """`HASHTALK_DB`, or hashtalk.db in the user's data directory."""
+    """`HASHTALK_DB` when it names a file, or hashtalk.db in the user's data directory."""
+    configured = default_database()
+    if isinstance(configured, Path):
+        return configured
+    return Path(platformdirs.user_data_dir("hashtalk")) / "hashtalk.db"
+
+
+def default_database() -> Path | str:
+    """`HASHTALK_DB` (a file or a PostgreSQL address), or hashtalk.db in the user's data directory."""
     configured = os.environ.get("HASHTALK_DB")
     if configured:
-        return Path(configured).expanduser()
+        return parse_database(configured)
     return Path(platformdirs.user_data_dir("hashtalk")) / "hashtalk.db"
+
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def parse_database(text: str) -> Path | str:
+    """What `--db` or HASHTALK_DB names: a PostgreSQL address as it is, `sqlite:///PATH` or a bare path as a path."""
+    if text.startswith(POSTGRES_SCHEMES):
+        return text
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite://")).expanduser()
+    if "://" in text:
+        raise ValueError(f"{text!r} is neither a file nor a postgresql:// or sqlite:/// address")
+    return Path(text).expanduser()
+
+
+def printable_database(database: Path | str) -> str:
+    """A file's path, or a PostgreSQL address without its password: safe to print and log."""
+    if isinstance(database, Path):
+        return str(database)
+    parts = urlsplit(database)
+    if parts.password is None:
+        return database
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{parts.netloc.rsplit('@', 1)[1]}"))
 
 
 def saved_token_path() -> Path:
@@ -42,6 +75,9 @@ class Settings:
 
     db_path: Path = field(default_factory=default_db_path)
     """The SQLite file (env HASHTALK_DB)."""
+    db_url: str | None = field(default_factory=lambda: _address_or_none(default_database()))
+    """A PostgreSQL address, `postgresql://USER:PASSWORD@HOST:PORT/DB`, used instead of the SQLite file
+    (env HASHTALK_DB when it is such an address): several processes can then serve the same sessions."""
     moderator_token: str | None = None
     """A moderator token accepted besides the stored ones (env HASHTALK_MODERATOR_TOKEN)."""
     max_frame_bytes: int = 16 * 1024
@@ -155,6 +191,16 @@ class Settings:
         return cls(**values)
 
     @property
+    def database(self) -> Path | str:
+        """Where the data is: the PostgreSQL address when one is set, else the SQLite file."""
+        return self.db_url or self.db_path
+
+    @property
+    def database_name(self) -> str:
+        """Where the data is, safe to print (no password)."""
+        return printable_database(self.database)
+
+    @property
     def printed_url(self) -> str:
         """Where links point (recaps, commands): HASHTALK_URL, else where the running server listens, else the default."""
         return (self.public_url or self.listening_url or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -165,6 +211,10 @@ RENAMED = {
     "HASHTALK_SEND_QUEUE": "set HASHTALK_SEND_BUFFER instead, in bytes (default 1048576)",
 }
 """Settings that were renamed: set, they stop the server with a sentence rather than being ignored."""
+
+
+def _address_or_none(database: Path | str) -> str | None:
+    return database if isinstance(database, str) else None
 
 
 def _comma_separated(raw: str) -> tuple[str, ...]:

@@ -5,19 +5,28 @@ decide with the pure rules (host/core/decide.py), append to the log
 in one transaction, fold the committed events into the state, then publish each
 as one encoded frame. Nothing is acknowledged or broadcast before its commit.
 Changes to one session are serialised by the room's lock, so `seq` has no gaps.
+
+On a shared database (PostgreSQL, several processes) other processes append
+to the same log. A room decides against its state and appends; an append
+that does not follow the log's head (another process committed since) is
+refused by the store, and the room catches up with the events it missed
+(applying and publishing them like its own) and decides again. A refusal,
+which commits nothing, is checked the same way: if the log moved on, the
+frame is decided again. So every decision stands on the session's state up
+to its latest committed event, as if one process took every frame.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from host.core import decide, engine, moderation, prepared
 from host.core.audience import views
 from host.core.engine import Change, LiveState
-from host.core.flood import Flood, join_limit
+from host.core.flood import Flood, PostTally, join_limit
 from host.core.handles import handle_key, handle_keys
 from host.core.identity import Identity
 from host.core.session import SessionSpec
@@ -26,9 +35,14 @@ from host.live.fanout import Hub, Views
 from host.protocol.frames import Mod, Post, Prepare, React, Report, Satisfaction, Unprepare, encode, error_frame
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
-from host.store.interface import NewEvent, Storage, StoredSession
+from host.store.engines import DatabaseDown, SeqTaken, is_postgres
+from host.store.interface import NewEvent, Storage, StoredEvent, StoredSession
 
 log = logging.getLogger(__name__)
+
+DECIDE_TRIES = 50
+"""Decisions retried against a newer head before a frame is refused as busy: each retry means another process
+committed to this session in between, so reaching this is a session written faster than it can be read."""
 
 
 class Room:
@@ -60,6 +74,10 @@ class Room:
         self.moderation = moderation.initial_moderation(_pacing_settings(self.spec))
         self._flood = Flood(settings.limits)
         self._join_limit = join_limit(settings.limits)
+        self.shared = is_postgres(settings.database)
+        """Other processes append to this session's log too: catch up before each decision."""
+        self.online_elsewhere = 0
+        """People connected to this session through other processes (a shared database only)."""
 
     @classmethod
     async def load(
@@ -109,7 +127,7 @@ class Room:
             "format": spec.format,
             "starts_at": iso(spec.starts_at),
             "next_at": iso(state.next_at),
-            "online": len(self.hub),
+            "online": len(self.hub) + self.online_elsewhere,
             "moderation": self.moderation.snapshot(for_moderator=role == "moderator", now=self._clock.now()),
         }
 
@@ -139,20 +157,34 @@ class Room:
         """Make every change the clock has made due (the scheduler calls this)."""
         dropped = len(self.state.opened)
         async with self._lock:
-            while changes := engine.on_clock(self.spec, self.state, self._clock.now()):
-                await self._commit(changes)
+            for _ in range(DECIDE_TRIES):
+                try:
+                    while changes := engine.on_clock(self.spec, self.state, self._clock.now()):
+                        await self._commit(changes)
+                    break
+                except SeqTaken:
+                    # Another process moved the session first: what is still due is decided again.
+                    await self._caught_up()
         await self._post_prepared(after=dropped)
+
+    async def catch_up(self) -> None:
+        """Apply and publish the events other processes committed since this room's head."""
+        async with self._lock:
+            await self._caught_up()
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's action; returns the last `seq` it wrote."""
         dropped = len(self.state.opened)
         async with self._lock:
-            target = None
-            if mod.action in moderation.MODERATION_ACTIONS:
-                target = await self._target(mod.args.get("target"))
-            decision = decide.mod(self._room_state(), who, mod, decide.ModFacts(target))
-            seq = await self._carry_out(decision)
-        for change in decision.changes:
+
+            async def decision() -> decide.Decision:
+                target = None
+                if mod.action in moderation.MODERATION_ACTIONS:
+                    target = await self._target(mod.args.get("target"))
+                return decide.mod(self._room_state(), who, mod, decide.ModFacts(target))
+
+            decided, seq = await self._decide_and_commit(decision)
+        for change in decided.changes:
             if change.kind == "ban":
                 self._close_banned(change.data["handle"], change.data.get("reason", ""))
         await self._post_prepared(after=dropped)
@@ -164,32 +196,48 @@ class Room:
         A resent `cid` returns the first one's, whatever happened since.
         """
         async with self._lock:
-            earlier = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
-            parent = None
-            if earlier is None and post.reply_to is not None:
-                parent = await self._known_message(post.reply_to)
-            return await self._carry_out(decide.post(self._room_state(), who, post, decide.PostFacts(earlier, parent)))
+
+            async def decision() -> decide.Decision:
+                earlier = await self._storage.message_seq_for_cid(self.id, who.key, post.cid)
+                parent = None
+                if earlier is None and post.reply_to is not None:
+                    parent = await self._known_message(post.reply_to)
+                return decide.post(self._room_state(), who, post, decide.PostFacts(earlier, parent))
+
+            return (await self._decide_and_commit(decision))[1]
 
     async def react(self, who: Identity, react: React, address: str = "") -> int:
         """Toggle `who`'s reaction on a message; returns the event's `seq`. `address` is the client's address."""
         async with self._lock:
-            facts = decide.ReactFacts(await self._known_message(react.target))
-            if facts.target is not None and facts.target.public:
-                mine, count = await self._storage.reaction(self.id, react.target, react.emoji, who.key)
-                facts = decide.ReactFacts(facts.target, mine, count)
-            return await self._carry_out(decide.react(self._room_state(), who, react, address, facts))
+
+            async def decision() -> decide.Decision:
+                facts = decide.ReactFacts(await self._known_message(react.target))
+                if facts.target is not None and facts.target.public:
+                    mine, count = await self._storage.reaction(self.id, react.target, react.emoji, who.key)
+                    facts = decide.ReactFacts(facts.target, mine, count)
+                return decide.react(self._room_state(), who, react, address, facts)
+
+            return (await self._decide_and_commit(decision))[1]
 
     async def report(self, who: Identity, report: Report, address: str = "") -> int:
         """Put a message in the moderators' report queue; `address` is the reporter's client address."""
         async with self._lock:
-            facts = decide.ReportFacts(await self._known_message(report.target))
-            return await self._carry_out(decide.report(self._room_state(), who, report, address, facts))
+
+            async def decision() -> decide.Decision:
+                facts = decide.ReportFacts(await self._known_message(report.target))
+                return decide.report(self._room_state(), who, report, address, facts)
+
+            return (await self._decide_and_commit(decision))[1]
 
     async def prepare(self, who: Identity, frame: Prepare | Unprepare) -> int:
         """Keep or withdraw one of the guest's answers for a question still to come (host/core/prepared.py)."""
         async with self._lock:
-            facts = decide.PrepareFacts(tuple(await self._storage.events(self.id, kinds=prepared.KINDS)))
-            return await self._carry_out(decide.prepare(self._room_state(), who, frame, facts))
+
+            async def decision() -> decide.Decision:
+                facts = decide.PrepareFacts(tuple(await self._storage.events(self.id, kinds=prepared.KINDS)))
+                return decide.prepare(self._room_state(), who, frame, facts)
+
+            return (await self._decide_and_commit(decision))[1]
 
     async def rate(self, who: Identity, frame: Satisfaction) -> int:
         """Keep a participant's one answer to the wrap-up question; returns its `seq`."""
@@ -244,6 +292,41 @@ class Room:
             self._settings.max_post_chars, self._settings.max_links, self._clock.now(),
         )
 
+    async def _decide_and_commit(
+        self, decision: Callable[[], Awaitable[decide.Decision]]
+    ) -> tuple[decide.Decision, int]:
+        """Look up, decide and commit against the latest head; again if another process committed in between."""
+        try:
+            for _ in range(DECIDE_TRIES):
+                decided = await decision()
+                if decided.refused is not None and await self._caught_up():
+                    continue  # refused against an older state: decide again against the newest
+                try:
+                    return decided, await self._carry_out(decided)
+                except SeqTaken:
+                    await self._caught_up()
+        except DatabaseDown as error:
+            log.warning("session %s: the database did not answer: %s", self.spec.slug, error)
+            # Stored or not is unknown when a commit's answer is lost: the resend finds it by its cid.
+            raise Refused(
+                "unavailable", "The database did not answer; send it again in a moment (it is never stored twice).",
+            ) from None
+        raise Refused("busy", "This session is busier than the server can keep up with; try again in a moment.")
+
+    async def _caught_up(self) -> bool:
+        """Fold in and publish what other processes committed after the head; False when there was nothing.
+
+        Not needed before a commit: an append that does not follow the log's
+        head is refused, so a committed decision always saw every event before
+        it. A refusal commits nothing, so it is checked here instead.
+        """
+        if not self.shared:
+            return False  # this process is the only writer: its head is the log's
+        events = await self._storage.events(self.id, since=self.head)
+        if events:
+            self._apply(events, committed_elsewhere=True)
+        return bool(events)
+
     async def _carry_out(self, decision: decide.Decision) -> int:
         """Commit a decision's events, then count its tallies; returns its ack or raises its refusal."""
         if decision.refused is not None:
@@ -282,11 +365,21 @@ class Room:
                 )
             )
         await self._storage.append(self.id, events)
+        self._apply(events)
+        return events
+
+    def _apply(self, events: Sequence[NewEvent | StoredEvent], *, committed_elsewhere: bool = False) -> None:
+        """Fold committed events into the state, then publish them; the timer and the end are told."""
         timer_before = (self.state.next_at, self.state.paused)
         for event in events:
             self.state = engine.apply(self.state, event.kind, event.at, event.data)
             self.moderation = moderation.apply(self.moderation, event.kind, event.data)
             self.head = event.seq
+            if committed_elsewhere and event.kind in ("message", "held"):
+                # A participant's posts through other processes count against their rate and repeated text here too.
+                message = event.data["message"]
+                if message.get("role") == "participant":
+                    self._flood.count((PostTally(handle_key(message["author"]), message["body"]),), event.at)
         # Published once all are applied: a post hidden by the filter is hidden from its first frame.
         for event in events:
             self._publish(event)
@@ -294,9 +387,8 @@ class Room:
             self._on_timer_change()
         if any(event.kind == "state" and event.data.get("state") == "ended" for event in events):
             self._on_ended()
-        return events
 
-    def _publish(self, event: NewEvent) -> None:
+    def _publish(self, event: NewEvent | StoredEvent) -> None:
         seen = views(event.kind, event.data, self.moderation)
         if seen.public is seen.moderators and seen.subject is None:
             self.hub.publish(event_frame(event.seq, event.kind, event.at, event.data))  # the common case
@@ -333,7 +425,7 @@ def _pacing_settings(spec: SessionSpec) -> moderation.Settings:
     )
 
 
-def _frame_or_none(event: NewEvent, data: dict[str, Any] | None) -> str | None:
+def _frame_or_none(event: NewEvent | StoredEvent, data: dict[str, Any] | None) -> str | None:
     return None if data is None else event_frame(event.seq, event.kind, event.at, data)
 
 

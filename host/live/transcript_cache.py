@@ -45,7 +45,7 @@ class TranscriptKey:
            ) -> TranscriptKey:
         # The transcript shows the session's definition too, which a moderator may change without a new event.
         fingerprint = json.dumps(spec.to_json(), sort_keys=True)
-        return cls(str(settings.db_path), session_id, fingerprint, head, fmt, include_hidden)
+        return cls(settings.database_name, session_id, fingerprint, head, fmt, include_hidden)
 
     @property
     def kind(self) -> tuple[str, int, str, str, bool]:

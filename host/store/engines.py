@@ -1,17 +1,39 @@
 """Choosing the storage engine: the one place that names an engine's class.
 
-Everything else types against `host.store.interface.Storage`; a second engine
-is added here (chosen from what the settings say) and in the contract tests.
+Everything else types against `host.store.interface.Storage`. A database is
+named by a path or `sqlite:///PATH` (the SQLite file, the embedded default)
+or by `postgresql://USER@HOST:PORT/DB` (PostgreSQL, for several processes).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
+
+from host.core.settings import parse_database
 from host.store.interface import Storage
+from host.store.postgres import DatabaseUnreachable, PostgresStorage, SeqTaken
 from host.store.sqlite import SqliteStorage
 
+__all__ = [
+    "Database", "DatabaseDown", "DatabaseUnreachable", "SeqTaken", "is_postgres", "parse_database", "storage_at",
+]
 
-def storage_at(db_path: Path) -> Storage:
-    """The storage kept in this database file, not yet open (`async with storage_at(path) as storage:`)."""
-    return SqliteStorage(db_path)
+DatabaseDown = psycopg.OperationalError
+"""A database server that stopped answering mid-way (a restart, a cut): the operation may or may not have been done."""
+
+Database = Path | str
+"""Where the data is: a SQLite file's path, or a PostgreSQL address (see `host.core.settings.parse_database`)."""
+
+
+def is_postgres(database: Database) -> bool:
+    """The data is in PostgreSQL, where several processes may serve it at once."""
+    return isinstance(database, str)
+
+
+def storage_at(database: Database) -> Storage:
+    """The storage kept at this path or address, not yet open (`async with storage_at(where) as storage:`)."""
+    if isinstance(database, str):
+        return PostgresStorage(database)
+    return SqliteStorage(database)

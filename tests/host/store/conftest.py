@@ -1,7 +1,8 @@
 """The storage contract: every test here runs against every engine, through the `Storage` interface only.
 
 A new engine is one more entry in ENGINES: a function from a test's
-temporary folder to an engine that is not yet open.
+request and temporary folder to an engine that is not yet open (PostgreSQL's
+is a new database on the suite's own cluster).
 """
 
 from __future__ import annotations
@@ -14,17 +15,24 @@ import pytest
 
 from host.core.handles import handle_key, handle_keys
 from host.store.interface import NewEvent, Storage
+from host.store.postgres import PostgresStorage
 from host.store.sqlite import SqliteStorage
 
-ENGINES: dict[str, Callable[[Path], Storage]] = {
-    "sqlite": lambda folder: SqliteStorage(folder / "contract.db"),
+
+def _postgres(request: pytest.FixtureRequest, folder: Path) -> Storage:
+    return PostgresStorage(request.getfixturevalue("postgres_cluster").new_database())
+
+
+ENGINES: dict[str, Callable[[pytest.FixtureRequest, Path], Storage]] = {
+    "sqlite": lambda request, folder: SqliteStorage(folder / "contract.db"),
+    "postgresql": _postgres,
 }
 
 
 @pytest.fixture(params=sorted(ENGINES))
 async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
     """An open, empty store of each engine in turn."""
-    async with ENGINES[request.param](tmp_path) as opened:
+    async with ENGINES[request.param](request, tmp_path) as opened:
         yield opened
 
 
