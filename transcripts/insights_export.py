@@ -176,3 +176,4 @@ def _md(text: str) -> str:
     for mark in ("\\", "|", "*", "_", "`", "[", "]", "<", ">", "#"):
         cleaned = cleaned.replace(mark, "\\" + mark)
     return cleaned
+

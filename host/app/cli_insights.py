@@ -16,8 +16,8 @@ from host.app.cli_transcripts import emit, out_option
 from host.live.series_insights import series_report, series_sessions
 from host.protocol.times import SystemClock
 from host.store.engines import storage_at
-from transcripts.insights_export import INSIGHT_FORMATS, insights_csv, insights_json, insights_markdown
-from transcripts.insights_page import insights_page
+from transcripts.insights_export import INSIGHT_FORMATS
+from transcripts.insights_formats import insights_text
 
 
 @click.command()
@@ -45,12 +45,4 @@ def insights(hashtag: str, fmt: str, by: str, out: Path | None, db_path: Path | 
 
     run_async(load)
     report = reports[0]
-    if fmt == "csv":
-        text = insights_csv(report, by_question=by == "question")
-    elif fmt == "json":
-        text = insights_json(report)
-    elif fmt == "html":
-        text = insights_page(report)
-    else:
-        text = insights_markdown(report)
-    emit(text, out)
+    emit(insights_text(report, fmt, by_question=by == "question"), out)

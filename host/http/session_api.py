@@ -19,6 +19,7 @@ from host.core.session import SessionSpec
 from host.core.sessionfile import SessionFileError, refuse_past_start, session_from_data, session_to_data
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
+from host.http.bearer import bearer_token
 from host.http.request_body import BodyTooLarge, body_within, parsed_json
 from host.http.writer_links import issue_writer_token, writer_link
 from host.live.rooms import Rooms
@@ -106,12 +107,12 @@ async def issue_writer_link(request: Request) -> JSONResponse:
 
 
 async def _denied(request: Request) -> JSONResponse | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = bearer_token(request)
     storage: Storage = request.app.state.storage
     settings: Settings = request.app.state.settings
-    if scheme.lower() != "bearer" or not token.strip():
+    if token is None:
         return _error(401, "bad_token", "This needs a moderator token in an “Authorization: Bearer …” header.")
-    if not await is_moderator_token(token.strip(), storage, settings):
+    if not await is_moderator_token(token, storage, settings):
         return _error(401, "bad_token", "That moderator token is not valid.")
     return None
 

@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from host.core.settings import Settings
+from host.http.bearer import has_moderator_bearer
 from host.live.rooms import Rooms
 from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.live.transcript_source import load_source
-from host.net.access import is_moderator_token
 from host.store.interface import Storage
 from transcripts.export import FORMATS, MEDIA_TYPES, export
 from transcripts.transcript import build_transcript
@@ -41,7 +41,7 @@ async def session_transcript(request: Request) -> Response:
     if include_hidden not in ("0", "1", "true", "false"):
         return _error(400, "bad_request", "include_hidden is 1 or 0.")
     wants_hidden = include_hidden in ("1", "true")
-    if wants_hidden and not await _is_moderator(request):
+    if wants_hidden and not await has_moderator_bearer(request):
         return _error(
             403, "moderator_only", "Hidden posts are for moderators: send a moderator token as a Bearer token."
         )
@@ -93,14 +93,6 @@ def _body_response(body: bytes, media_type: str, headers: dict[str, str]) -> Res
         pieces(), media_type=media_type, headers=headers | {"Content-Length": str(len(body))}
     )
 
-
-async def _is_moderator(request: Request) -> bool:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.casefold() != "bearer" or not token.strip():
-        return False
-    storage: Storage = request.app.state.storage
-    settings: Settings = request.app.state.settings
-    return await is_moderator_token(token.strip(), storage, settings)
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
+from host.http.bearer import bearer_token
 from host.net.access import is_moderator_token
 from host.store.interface import Storage
 
@@ -28,13 +29,6 @@ async def issue_writer_token(storage: Storage, session_id: int, now: float, *, r
 def writer_link(base_url: str, slug: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{slug}/recap/edit#writer={token}"
 
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer …` header, or None."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.casefold() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 async def may_write(request: Request, session_id: int) -> bool:
