@@ -187,18 +187,15 @@ class Hub:
         """
         self._send_after(_After(outbox, text, close_code))
 
-    def finish(self, keys: frozenset[str], text: str) -> int:
-        """Close every connection of these identities after `text`; returns how many."""
-        closing = [outbox for outbox in self._outboxes if outbox.key in keys and outbox.role != "moderator"]
+    def finish(self, keys: frozenset[str] | None, text: str) -> int:
+        """Close every connection of these identities after `text` (moderators' stay open), or with `keys`
+        None every connection (the session is gone); returns how many."""
+        closing = [
+            outbox for outbox in self._outboxes
+            if keys is None or (outbox.key in keys and outbox.role != "moderator")
+        ]
         for outbox in closing:
             self._send_after(_After(outbox, text, CLOSE_POLICY))  # they too get the window's events first
-        return len(closing)
-
-    def finish_all(self, text: str) -> int:
-        """Close every connection, moderators' too, after `text` (the session is gone); returns how many."""
-        closing = list(self._outboxes)
-        for outbox in closing:
-            self._send_after(_After(outbox, text, CLOSE_POLICY))
         return len(closing)
 
     def __len__(self) -> int:

@@ -54,7 +54,7 @@ class Rooms:
     def _drop(self, slug: str) -> None:
         room = self._rooms.pop(slug)
         removed = Refused("unknown_session", "This session was removed; there is nothing more to see here.", fatal=True)
-        room.hub.finish_all(error_frame(removed))
+        room.hub.finish(None, error_frame(removed))
         self.timers_changed.set()  # its timer no longer counts
 
     async def _load(self, stored: StoredSession) -> Room:
