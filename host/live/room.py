@@ -32,7 +32,17 @@ from host.core.identity import Identity
 from host.core.session import SessionSpec
 from host.core.settings import Settings
 from host.live.fanout import Hub, Views
-from host.protocol.frames import Mod, Post, Prepare, React, Report, Satisfaction, Unprepare, encode, error_frame
+from host.protocol.frames import (
+    Mod,
+    Post,
+    Prepare,
+    React,
+    Report,
+    Satisfaction,
+    Unprepare,
+    error_frame,
+    event_frame,
+)
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
 from host.store.engines import DatabaseDown, SeqTaken, is_postgres
@@ -427,8 +437,3 @@ def _pacing_settings(spec: SessionSpec) -> moderation.Settings:
 
 def _frame_or_none(event: NewEvent | StoredEvent, data: dict[str, Any] | None) -> str | None:
     return None if data is None else event_frame(event.seq, event.kind, event.at, data)
-
-
-def event_frame(seq: int, kind: str, at: float, data: dict[str, Any]) -> str:
-    """A log entry as the `event` frame every client receives."""
-    return encode({"type": "event", "seq": seq, "kind": kind, "at": iso(at), **data})

@@ -20,7 +20,7 @@ from host.core.audience import view_for
 from host.core.identity import Identity
 from host.core.settings import Settings
 from host.live.fanout import CLOSE_POLICY, Outbox, Wire
-from host.live.room import Room, event_frame
+from host.live.room import Room
 from host.live.rooms import Rooms
 from host.net.access import Admission, admit
 from host.net.gate import ConnectionCount, client_address, origin_allowed
@@ -39,6 +39,7 @@ from host.protocol.frames import (
     ack_frame,
     encode,
     error_frame,
+    event_frame,
     parse_frame,
 )
 from host.protocol.refusal import Refused

@@ -17,6 +17,7 @@ from websockets.frames import Frame, Opcode
 from host.protocol.limits import MAX_CID_CHARS
 from host.protocol.plain_text import is_unicode
 from host.protocol.refusal import Refused
+from host.protocol.times import iso
 
 PROTOCOL_VERSION = 2
 """2 added the `batch` frame: a client of version 1 would not know to look inside one."""
@@ -296,6 +297,11 @@ def error_frame(refusal: Refused) -> str:
     if refusal.cid is not None:
         frame["cid"] = refusal.cid
     return encode(frame)
+
+
+def event_frame(seq: int, kind: str, at: float, data: dict[str, Any]) -> str:
+    """A log entry as the `event` frame every client receives (live and on replay)."""
+    return encode({"type": "event", "seq": seq, "kind": kind, "at": iso(at), **data})
 
 
 def ack_frame(cid: str, seq: int) -> str:
