@@ -63,12 +63,13 @@ async def session_socket(websocket: WebSocket) -> None:
         await _deny(websocket, 503, "too_many_connections", full)
         return
     try:
-        await _session(websocket, settings)
+        await _session(websocket, settings, address)
     finally:
         count.give_back(address)
 
 
-async def _session(websocket: WebSocket, settings: Settings) -> None:
+async def _session(websocket: WebSocket, settings: Settings, address: str) -> None:
+    """`address` is the client's as the per-address limits count it, worked out once per connection."""
     rooms: Rooms = websocket.app.state.rooms
     storage: Storage = websocket.app.state.storage
     await websocket.accept()
@@ -77,7 +78,7 @@ async def _session(websocket: WebSocket, settings: Settings) -> None:
         await _refuse(websocket, Refused("unknown_session", "There is no session here; check the link.", fatal=True))
         return
     try:
-        hello, admission = await _greet(websocket, room, storage, settings)
+        hello, admission = await _greet(websocket, room, storage, settings, address)
     except Refused as refusal:
         await _refuse(websocket, refusal)
         return
@@ -88,10 +89,12 @@ async def _session(websocket: WebSocket, settings: Settings) -> None:
         log.exception("session %s: could not handle a hello", room.spec.slug)
         await _refuse(websocket, Refused("internal", "Something went wrong on the server; try again.", fatal=True))
         return
-    await _serve(websocket, room, storage, settings, hello, admission)
+    await _serve(websocket, room, storage, settings, hello, admission, address)
 
 
-async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: Settings) -> tuple[Hello, Admission]:
+async def _greet(
+    websocket: WebSocket, room: Room, storage: Storage, settings: Settings, address: str
+) -> tuple[Hello, Admission]:
     try:
         text = await asyncio.wait_for(_receive_text(websocket), settings.hello_timeout)
     except TimeoutError:
@@ -99,11 +102,17 @@ async def _greet(websocket: WebSocket, room: Room, storage: Storage, settings: S
     frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
     if not isinstance(frame, Hello):
         raise Refused("hello_first", "The first frame must be a hello.", fatal=True)
-    return frame, await admit(frame, room, storage, settings, client_address(websocket))
+    return frame, await admit(frame, room, storage, settings, address)
 
 
 async def _serve(
-    websocket: WebSocket, room: Room, storage: Storage, settings: Settings, hello: Hello, admission: Admission
+    websocket: WebSocket,
+    room: Room,
+    storage: Storage,
+    settings: Settings,
+    hello: Hello,
+    admission: Admission,
+    address: str,
 ) -> None:
     who = admission.identity
     wire: Wire = websocket.scope["extensions"][EXTENSION]
@@ -114,7 +123,7 @@ async def _serve(
         await websocket.send_text(_welcome(room, admission, head, settings.clock.now()))
         await _replay(websocket, room, storage, who, since=min(hello.since, head), until=head)
         if outbox.start():
-            await _receive_frames(websocket, room, settings, admission, outbox)
+            await _receive_frames(websocket, room, settings, admission, outbox, address)
     except WebSocketDisconnect:
         pass
     finally:
@@ -136,7 +145,7 @@ async def _replay(
 
 
 async def _receive_frames(
-    websocket: WebSocket, room: Room, settings: Settings, admission: Admission, outbox: Outbox
+    websocket: WebSocket, room: Room, settings: Settings, admission: Admission, outbox: Outbox, address: str
 ) -> None:
     """Handle client frames until the client leaves or the server closes the connection."""
     who = admission.identity
@@ -152,7 +161,7 @@ async def _receive_frames(
         frame: ClientFrame | None = None
         try:
             frame = parse_frame(text, max_bytes=settings.max_frame_bytes)
-            await _handle(frame, room, who, outbox, client_address(websocket))
+            await _handle(frame, room, who, outbox, address)
         except Refused as refusal:
             if refusal.fatal:
                 room.hub.send(outbox, error_frame(refusal), CLOSE_POLICY)
