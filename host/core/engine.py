@@ -17,7 +17,6 @@ from host.protocol.limits import MAX_EXTEND_SECONDS
 from host.protocol.refusal import Refused
 from host.protocol.times import iso, parse_iso
 
-STATES = ("scheduled", "lobby", "live", "wrapup", "ended")
 ENGINE_ACTIONS = frozenset({"start", "next", "pause", "resume", "extend", "end"})
 MAX_MARKS_IN_A_ROW = 3
 """Combining marks allowed on one letter: enough for any language, too few for “zalgo” text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from host.core.handles import handle_key
 
@@ -15,9 +16,9 @@ class Identity:
     role: str
     """participant, guest, moderator or viewer."""
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """The handle's comparison key; cids and likes are unique per key."""
+        """The handle's comparison key; cids and likes are unique per key (worked out once: a post reads it often)."""
         return handle_key(self.handle)
 
 

@@ -23,16 +23,16 @@ from host.protocol.times import Clock, SystemClock
 def default_db_path() -> Path:
     """`HASHTALK_DB` when it names a file, or hashtalk.db in the user's data directory."""
     configured = default_database()
-    if isinstance(configured, Path):
-        return configured
-    return Path(platformdirs.user_data_dir("hashtalk")) / "hashtalk.db"
+    return configured if isinstance(configured, Path) else _user_data_file()
 
 
 def default_database() -> Path | str:
     """`HASHTALK_DB` (a file or a PostgreSQL address), or hashtalk.db in the user's data directory."""
     configured = os.environ.get("HASHTALK_DB")
-    if configured:
-        return parse_database(configured)
+    return parse_database(configured) if configured else _user_data_file()
+
+
+def _user_data_file() -> Path:
     return Path(platformdirs.user_data_dir("hashtalk")) / "hashtalk.db"
 
 
@@ -59,10 +59,6 @@ def printable_database(database: Path | str) -> str:
         return database
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}@{parts.netloc.rsplit('@', 1)[1]}"))
 
-
-def saved_token_path() -> Path:
-    """Where `hashtalk serve` keeps the moderator token it generated, for the console."""
-    return Path(platformdirs.user_config_dir("hashtalk")) / "moderator-token"
 
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"

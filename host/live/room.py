@@ -252,10 +252,13 @@ class Room:
     async def rate(self, who: Identity, frame: Satisfaction) -> int:
         """Keep a participant's one answer to the wrap-up question; returns its `seq`."""
         async with self._lock:
-            answers = await self._storage.events(self.id, kinds=("satisfaction",))
-            answered = any(handle_key(str(event.data.get("by", ""))) == who.key for event in answers)
-            facts = decide.SatisfactionFacts(answered)
-            return await self._carry_out(decide.satisfaction(self._room_state(), who, frame, facts))
+
+            async def decision() -> decide.Decision:
+                answers = await self._storage.events(self.id, kinds=("satisfaction",))
+                answered = any(handle_key(str(event.data.get("by", ""))) == who.key for event in answers)
+                return decide.satisfaction(self._room_state(), who, frame, decide.SatisfactionFacts(answered))
+
+            return (await self._decide_and_commit(decision))[1]
 
     async def _post_prepared(self, *, after: int) -> None:
         """Post the guest's prepared answers to the questions that dropped after the first `after`."""
