@@ -177,10 +177,15 @@ class Room:
                     await self._caught_up()
         await self._post_prepared(after=dropped)
 
-    async def catch_up(self) -> None:
-        """Apply and publish the events other processes committed since this room's head."""
+    async def catch_up(self, head: int | None = None) -> None:
+        """Apply and publish the events other processes committed since this room's head.
+
+        With `head` (what a wake-up named), nothing is read once the room has reached it: a process is also
+        woken by its own commits, and the append that woke it may have been applied while it waited for the lock.
+        """
         async with self._lock:
-            await self._caught_up()
+            if head is None or self.head < head:
+                await self._caught_up()
 
     async def moderate(self, who: Identity, mod: Mod) -> int:
         """Carry out a moderator's action; returns the last `seq` it wrote."""
@@ -398,7 +403,8 @@ class Room:
             self._publish(event)
         if (self.state.next_at, self.state.paused) != timer_before:
             self._on_timer_change()
-        if any(event.kind == "state" and event.data.get("state") == "ended" for event in events):
+        # The process that committed the end writes the first draft and keeps the figures: not every process.
+        if not committed_elsewhere and any(event.kind == "state" and event.data.get("state") == "ended" for event in events):
             self._on_ended()
 
     def _publish(self, event: NewEvent | StoredEvent) -> None:
