@@ -27,12 +27,18 @@ class Rooms:
         self._settings = settings
         self._drafts = drafts
         self._rooms: dict[str, Room] = {}
+        self._by_id: dict[int, Room] = {}
+        """The same rooms by session id: another process's wake-up names a session by its id."""
         self._loading = asyncio.Lock()
         self.timers_changed = asyncio.Event()
         """Set when a room's timer moved or a room was added: the scheduler re-plans."""
 
     def all(self) -> list[Room]:
         return list(self._rooms.values())
+
+    def loaded(self, session_id: int) -> Room | None:
+        """The room of this session if it is loaded here, without reading anything."""
+        return self._by_id.get(session_id)
 
     async def get(self, slug: str) -> Room | None:
         """The room for `slug`, loading it if `hashtalk session add` stored it since the last scan."""
@@ -53,6 +59,7 @@ class Rooms:
 
     def _drop(self, slug: str) -> None:
         room = self._rooms.pop(slug)
+        self._by_id.pop(room.id, None)
         removed = Refused("unknown_session", "This session was removed; there is nothing more to see here.", fatal=True)
         room.hub.finish(None, error_frame(removed))
         self.timers_changed.set()  # its timer no longer counts
@@ -68,5 +75,6 @@ class Rooms:
                 if room.state.state == "ended":
                     on_ended()  # ended before a draft could be written (or before drafts existed)
                 self._rooms[stored.spec.slug] = room
+                self._by_id[room.id] = room
                 self.timers_changed.set()
         return room

@@ -36,7 +36,8 @@ class SharedLog:
         self._rooms = rooms
         self._notices = notices
         self._reading: dict[int, asyncio.Task[None]] = {}
-        self._again: set[int] = set()
+        self._again: dict[int, int | None] = {}
+        """Rooms to read once more after the read running, with the head to reach (None: whatever is there)."""
 
     async def run(self) -> None:
         try:
@@ -46,30 +47,31 @@ class SharedLog:
                         self.wake(room)
                     continue
                 session_id, head = notice
-                found = next((room for room in self._rooms.all() if room.id == session_id), None)
+                found = self._rooms.loaded(session_id)
                 if found is not None and head > found.head:  # its own commits are in already
-                    self.wake(found)
+                    self.wake(found, head)
         finally:
             for task in self._reading.values():
                 task.cancel()
 
-    def wake(self, room: Room) -> None:
-        """Read the room's log up to its latest head soon; a read already running reads once more after it."""
+    def wake(self, room: Room, head: int | None = None) -> None:
+        """Read the room's log up to `head` (None: its latest) soon; a read already running reads once more after it."""
         if room.id in self._reading:
-            self._again.add(room.id)
+            earlier = self._again.get(room.id, head)
+            self._again[room.id] = None if head is None or earlier is None else max(earlier, head)
             return
-        self._reading[room.id] = asyncio.create_task(self._read(room))
+        self._reading[room.id] = asyncio.create_task(self._read(room, head))
 
-    async def _read(self, room: Room) -> None:
+    async def _read(self, room: Room, head: int | None) -> None:
         try:
             while True:
-                self._again.discard(room.id)
                 try:
-                    await room.catch_up()
+                    await room.catch_up(head)
                 except Exception:
                     log.exception("session %s: could not read what other processes committed", room.spec.slug)
                 if room.id not in self._again:
                     return
+                head = self._again.pop(room.id)
         finally:
             self._reading.pop(room.id, None)
 
