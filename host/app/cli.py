@@ -25,14 +25,14 @@ from host.app.cli_sessions import session
 from host.app.cli_transcripts import import_archive, recap, transcript
 from host.app.moderator_token import issue_moderator_token, moderator_token_line
 from host.app.server import (
-    RunningServer,
     SharedDatabase,
     StartupFailed,
+    http_url,
     server_lock,
     start_server,
     tune_garbage_collector,
 )
-from host.app.workers import serve_workers
+from host.app.workers import reserve_port, serve_workers
 from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
@@ -72,10 +72,10 @@ def serve(db_path: Path | str | None, host: str, port: int, url: str | None, wor
         server = await start_server(settings, host, port, log_level="warning", lock=lock)
         # Once it listens: the console's token is saved under the address it really has (port 0 picks one).
         async with storage_at(settings.database) as storage:
-            token_line = await moderator_token_line(storage, replace(settings, listening_url=server.url))
+            token_line = await moderator_token_line(storage, server.settings)
         tune_garbage_collector()
         click.echo(f"hashtalk serving {server.url} (database {settings.database_name})")
-        click.echo(f"links point at {links_base(settings, server)}")
+        click.echo(f"links point at {server.settings.printed_url}")
         if word := unset_url_word(settings, host):
             click.echo(word, err=True)
         click.echo(token_line)
@@ -183,10 +183,9 @@ def demo(db_path: Path | str | None, host: str, port: int, url: str | None) -> N
             await storage.add_session(spec, token_hash(guest_token), settings.clock.now())
         server = await start_server(settings, host, port, lock=lock)
         async with storage_at(settings.database) as storage:
-            running = replace(settings, listening_url=server.url)
-            token_line = await moderator_token_line(storage, running, issue_if_unsaved=True)
+            token_line = await moderator_token_line(storage, server.settings, issue_if_unsaved=True)
         tune_garbage_collector()
-        base = links_base(settings, server)
+        base = server.settings.printed_url
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
         click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")
         click.echo(f"  participants:  {base}/s/{spec.slug}")
@@ -212,11 +211,6 @@ def demo(db_path: Path | str | None, host: str, port: int, url: str | None) -> N
         raise click.ClickException(str(error)) from None
 
 
-def links_base(settings: Settings, server: RunningServer) -> str:
-    """Where every link a running server prints or stores points: the public URL, else where it listens."""
-    return replace(settings, listening_url=server.url).printed_url
-
-
 def unset_url_word(settings: Settings, host: str) -> str | None:
     """A warning when no public URL is set and the server listens beyond this machine, else None.
 
@@ -240,13 +234,22 @@ def serve_several(settings: Settings, host: str, port: int, workers: int) -> Non
             "served by one process, the only one that numbers its sessions' logs and wakes their clients"
         )
 
+    try:
+        port = reserve_port(host, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    # Once the port is known: the console's token is saved under the address the workers really have.
+    running = replace(settings, listening_url=http_url(host, port))
+
     async def token_line() -> str:
         async with storage_at(settings.database) as storage:
-            return await moderator_token_line(storage, settings)
+            return await moderator_token_line(storage, running)
 
-    line = run_async(token_line)
+    lines = [run_async(token_line), f"links point at {running.printed_url}"]
+    if word := unset_url_word(settings, host):
+        lines.append(word)
     try:
-        serve_workers(settings.database, host, port, workers, line)
+        serve_workers(settings, host, port, workers, lines)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
 

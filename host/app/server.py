@@ -47,22 +47,30 @@ class _Server(uvicorn.Server):
             self.ready.set()
 
 
+def http_url(host: str, port: int, scheme: str = "http") -> str:
+    """`http://HOST:PORT`, an IPv6 address in brackets as URLs need it."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}"
+
+
 @dataclass
 class RunningServer:
-    """A started server: where it listens, and how to stop it."""
+    """A started server: where it listens, the settings it runs with, and how to stop it."""
 
     host: str
     port: int
     task: asyncio.Task[None]
     server: uvicorn.Server
+    settings: Settings
+    """The settings it was started with, and where it listens (`listening_url`): links start with `printed_url`."""
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return http_url(self.host, self.port)
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
+        return http_url(self.host, self.port, "ws")
 
     async def stop(self) -> None:
         self.server.should_exit = True
@@ -160,8 +168,7 @@ async def start_server(
         listener.close()
         raise
     log_accept_failures_quietly(asyncio.get_running_loop())
-    shown_host = f"[{host}]" if ":" in host else host
-    settings = replace(settings, listening_url=f"http://{shown_host}:{bound_port}")
+    settings = replace(settings, listening_url=http_url(host, bound_port))
     server = _Server(uvicorn_config(settings, host, bound_port, log_level=log_level))
     task = asyncio.create_task(_serve_holding(server, listener, lock))
     ready = asyncio.ensure_future(server.ready.wait())
@@ -171,7 +178,7 @@ async def start_server(
         listener.close()
         await task  # re-raises what stopped the start-up
         raise StartupFailed(f"the server on {settings.database_name} stopped during start-up")
-    return RunningServer(host, bound_port, task, server)
+    return RunningServer(host, bound_port, task, server, settings)
 
 
 async def _serve_holding(server: uvicorn.Server, listener: socket.socket, lock: ServerLock | SharedDatabase) -> None:

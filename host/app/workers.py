@@ -19,12 +19,12 @@ import socket
 import time
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
-from pathlib import Path
 
 import click
 
-from host.app.cli_common import run_async, settings_for
-from host.app.server import SharedDatabase, start_server, tune_garbage_collector
+from host.app.cli_common import run_async
+from host.app.server import SharedDatabase, http_url, start_server, tune_garbage_collector
+from host.core.settings import Settings
 
 RESTART_PAUSE = 1.0
 """Seconds before a worker that ended before it listened is started again."""
@@ -40,10 +40,12 @@ def reserve_port(host: str, port: int) -> int:
         return int(probe.getsockname()[1])
 
 
-def run_worker(database: Path | str, host: str, port: int, ready: Queue[int]) -> None:
-    """One worker: a server on the shared port until SIGTERM (the parent handles Ctrl-C for all)."""
+def run_worker(settings: Settings, host: str, port: int, ready: Queue[int]) -> None:
+    """One worker: a server on the shared port until SIGTERM (the parent handles Ctrl-C for all).
+
+    It runs with the parent's settings (the public URL `--url` gave among them), not settings read again.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settings = settings_for(database)
 
     async def run() -> None:
         server = await start_server(settings, host, port, log_level="warning", lock=SharedDatabase(), reuse_port=True)
@@ -57,11 +59,11 @@ def run_worker(database: Path | str, host: str, port: int, ready: Queue[int]) ->
 class Workers:
     """The worker processes, started, kept running, and stopped."""
 
-    def __init__(self, database: str, host: str, port: int, count: int) -> None:
+    def __init__(self, settings: Settings, host: str, port: int, count: int) -> None:
         self._context = multiprocessing.get_context("spawn")
         self.ready: Queue[int] = self._context.Queue()
         """Each worker's pid, once it listens."""
-        self._args = (database, host, port, self.ready)
+        self._args = (settings, host, port, self.ready)
         self._processes: list[BaseProcess] = []
         self._ready_pids: set[int | None] = set()
         for _ in range(count):
@@ -120,17 +122,16 @@ class Workers:
                 process.join()
 
 
-def serve_workers(database: str, host: str, port: int, count: int, token_line: str) -> None:
-    """Serve on (host, port) with `count` processes until Ctrl-C or SIGTERM."""
-    port = reserve_port(host, port)
+def serve_workers(settings: Settings, host: str, port: int, count: int, lines: list[str]) -> None:
+    """Serve on (host, port), a port `reserve_port` gave, with `count` processes until Ctrl-C or SIGTERM;
+    `lines` are said once they all listen (the token, where links point)."""
     signal.signal(signal.SIGTERM, _interrupt)
-    workers = Workers(database, host, port, count)
+    workers = Workers(settings, host, port, count)
     try:
         workers.wait_until_listening()
-        shown = f"[{host}]" if ":" in host else host
-        name = settings_for(database).database_name
-        click.echo(f"hashtalk serving http://{shown}:{port} with {count} processes (database {name})")
-        click.echo(token_line)
+        click.echo(f"hashtalk serving {http_url(host, port)} with {count} processes (database {settings.database_name})")
+        for line in lines:
+            click.echo(line, err=line.startswith("warning:"))
         workers.keep_running()
     except KeyboardInterrupt:
         click.echo("stopping.", err=True)

@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 from click.testing import CliRunner
 from websockets.asyncio.client import connect
@@ -139,3 +140,14 @@ async def test_each_question_drops_once_while_the_clocks_process_is_killed_and_r
     assert [seq for seq, _, _ in log] == list(range(1, len(log) + 1))
     assert [data["number"] for _, kind, data in log if kind == "question"] == [1, 2, 3, 4, 5, 6]
     assert [data["state"] for _, kind, data in log if kind == "state"].count("ended") == 1
+
+
+async def test_workers_keep_the_public_url_they_were_given(database: str) -> None:
+    """`serve --workers 2 --url URL`: every worker answers the public URL's host name, as one process does."""
+    server = await asyncio.to_thread(serve, database, "--workers", "2", "--url", "https://chat.example.org")
+    try:
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            answers = [(await http.get("/healthz", headers={"Host": "chat.example.org"})).status_code for _ in range(6)]
+    finally:
+        await asyncio.to_thread(server.stop)
+    assert answers == [200] * 6, "".join(server.output)
