@@ -11,6 +11,14 @@ from host.core.settings import Settings
 from host.net.access import is_moderator_token
 from host.store.interface import Storage
 
+TOKEN_PARAMS = ("token", "access_token", "writer", "moderator_token", "auth")
+"""Query parameters that would put a credential in a URL: a request naming one is refused (`token_in_url`)."""
+
+
+def token_in_url(request: Request) -> bool:
+    """Whether the request tries to pass a token in its URL, where logs, histories and referrers keep it."""
+    return any(name in request.query_params for name in TOKEN_PARAMS)
+
 
 def bearer_token(request: Request) -> str | None:
     """The token of an `Authorization: Bearer …` header, or None."""

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from host.core.settings import Settings
-from host.http.bearer import has_moderator_bearer
+from host.http.bearer import has_moderator_bearer, token_in_url
 from host.live.series_insights import series_report, series_sessions
 from host.store.interface import Storage
 from transcripts.insights_export import (
@@ -21,11 +21,9 @@ from transcripts.insights_export import (
 )
 from transcripts.insights_formats import insights_text
 
-_TOKEN_PARAMS = ("token", "access_token", "moderator_token", "auth")
-
 
 async def insights_of_series(request: Request) -> Response:
-    if any(name in request.query_params for name in _TOKEN_PARAMS):
+    if token_in_url(request):
         return _error(400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL.")
     if not await has_moderator_bearer(request):
         return _error(401, "bad_token", "Insights are for moderators: send a moderator token as a Bearer token.")

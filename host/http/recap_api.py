@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from host.core.settings import Settings
+from host.http.bearer import token_in_url
 from host.http.request_body import BodyTooLarge, body_within, parsed_json
 from host.http.writer_links import may_write
 from host.live.rendering import Renderer, Rendering, TooCostly
@@ -42,7 +43,6 @@ FOLD_SECONDS = 600.0
 LARGEST_ID = 2**63 - 1
 """SQLite's largest integer: a larger number names no version (and SQLite cannot even look it up)."""
 _VERSION_ID = re.compile(r"[1-9][0-9]{0,18}")
-TOKEN_PARAMS = ("token", "access_token", "writer", "moderator_token", "auth")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -252,7 +252,7 @@ def public_recap_url(request: Request, slug: str) -> str:
 # checks
 
 async def _writer_session(request: Request) -> StoredSession:
-    if any(name in request.query_params for name in TOKEN_PARAMS):
+    if token_in_url(request):
         raise _Refusal(400, "token_in_url", "Send the writer token in an Authorization: Bearer header, never in the URL.")
     stored = await _storage(request).session(request.path_params["slug"])
     if stored is None:

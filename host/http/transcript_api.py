@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from host.core.settings import Settings
-from host.http.bearer import has_moderator_bearer
+from host.http.bearer import has_moderator_bearer, token_in_url
 from host.live.rooms import Rooms
 from host.live.transcript_cache import Busy, TranscriptCache, TranscriptKey
 from host.live.transcript_source import load_source
@@ -26,14 +26,12 @@ from host.store.interface import Storage
 from transcripts.export import FORMATS, MEDIA_TYPES, export
 from transcripts.transcript import build_transcript
 
-_TOKEN_PARAMS = ("token", "access_token", "moderator_token", "auth")
-
 
 async def session_transcript(request: Request) -> Response:
     fmt = request.path_params["fmt"]
     if fmt not in FORMATS:
         return _error(404, "unknown_format", f"Transcripts come as {', '.join('.' + f for f in FORMATS)}.")
-    if any(name in request.query_params for name in _TOKEN_PARAMS):
+    if token_in_url(request):
         return _error(
             400, "token_in_url", "Send a moderator token in an Authorization: Bearer header, never in the URL."
         )
