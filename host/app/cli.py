@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,9 +82,7 @@ def serve(db_path: Path | str | None, host: str, port: int, url: str | None, wor
 
     # A server that cannot start exits non-zero with a sentence, never lingers half-started.
     try:
-        run_async(run)
-    except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{settings.database_name} cannot be used as a hashtalk database: {error}") from None
+        run_async(run, database=settings.database_name)
     except (DatabaseInUse, StartupFailed, OSError) as error:
         raise click.ClickException(str(error)) from None
 

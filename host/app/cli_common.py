@@ -84,8 +84,9 @@ def settings_for(db_path: Path | str | None, url: str | None = None, *, reads: b
     return settings
 
 
-def run_async(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a command's coroutine; Ctrl-C ends it with a word, not a traceback."""
+def run_async(make: Callable[[], Awaitable[T]], *, database: str = "the database") -> T:
+    """Run a command's coroutine; Ctrl-C ends it with a word, not a traceback, and so does a database that
+    cannot be used (`database` names it in the sentence)."""
 
     async def main() -> T:
         return await make()
@@ -94,7 +95,9 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except sqlite3.DatabaseError as error:
         # The file passed the checks up front but SQLite found it damaged further in.
-        raise click.ClickException(f"the database cannot be used: {error}; `hashtalk db check` says more") from None
+        raise click.ClickException(
+            f"{database} cannot be used as a hashtalk database: {error}; `hashtalk db check` says more"
+        ) from None
     except DatabaseUnreachable as error:
         raise click.ClickException(str(error)) from None
     except psycopg.OperationalError as error:

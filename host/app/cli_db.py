@@ -39,10 +39,7 @@ def db_check(db_path: Path | str | None) -> None:
         async with storage_at(database) as storage:
             return await check_database(storage)
 
-    try:
-        report = run_async(check)
-    except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{path} cannot be read as a hashtalk database: {error}") from None
+    report = run_async(check, database=str(path))
     read = f"{report.sessions} session{'s' if report.sessions != 1 else ''}, {report.events} events"
     for problem in report.problems:
         # Slugs and handles are what people typed: a terminal must show them, not obey them.
@@ -117,10 +114,7 @@ def db_migrate(db_path: Path | str | None) -> None:
         async with storage_at(settings.database):
             pass  # opening migrates
 
-    try:
-        run_async(migrate)
-    except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{settings.database_name} cannot be used as a hashtalk database: {error}") from None
+    run_async(migrate, database=settings.database_name)
     version = len(POSTGRES_MIGRATIONS if is_postgres(settings.database) else SQLITE_MIGRATIONS)
     click.echo(f"{settings.database_name}: schema up to date (version {version})")
 
@@ -150,10 +144,8 @@ def db_copy(source: Path, target: str) -> None:
             pass  # an older file is brought up to date first, so its tables have every column
 
     try:
-        run_async(copy)
-        report = run_async(lambda: copy_sqlite_to_postgres(source, target))
-    except sqlite3.DatabaseError as error:
-        raise click.ClickException(f"{source} cannot be read as a hashtalk database: {error}") from None
+        run_async(copy, database=str(source))
+        report = run_async(lambda: copy_sqlite_to_postgres(source, target), database=str(source))
     except CopyRefused as error:
         raise click.ClickException(str(error)) from None
     finally:
