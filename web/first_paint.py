@@ -75,12 +75,6 @@ def when_text(stamp: str) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}, {moment:%H:%M} UTC"
 
 
-def date_text(stamp: str) -> str:
-    """“December 3, 2026”, for the share card."""
-    moment = datetime.fromtimestamp(parse_iso(stamp), tz=UTC)
-    return f"{moment:%B} {moment.day}, {moment.year}"
-
-
 def session_description(session: Mapping[str, Any]) -> str:
     """One sentence for a preview: the chat, its guest and time, and where it stands."""
     about = f"{session['hashtag']} chat with {session['guest']['name']}, {when_text(session['starts_at'])}."

@@ -9,6 +9,7 @@ websocket, like any other client. A mistyped link gets a real 404.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from starlette.requests import Request
@@ -17,14 +18,13 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from host.core.settings import Settings
-from host.http.api import session_summaries
-from host.http.recap_api import public_recap_url
+from host.http.api import recap_url, session_summaries
 from host.http.security_headers import RECAP_CONTENT_SECURITY_POLICY
 from host.live.rooms import Rooms
 from host.net.own_address import link_base
-from host.store.interface import Storage
+from transcripts.model import long_date
 from web.calendar import calendar
-from web.first_paint import Preview, date_text, fill_slots, list_slots, session_description, session_slots
+from web.first_paint import Preview, fill_slots, list_slots, session_description, session_slots
 from web.recap_pages import ROUTES as RECAP_ROUTES
 from web.share_card import CardText, share_card
 
@@ -41,19 +41,17 @@ async def session_list(request: Request) -> HTMLResponse:
     preview = Preview(
         url=f"{base}/", title="hashtalk sessions", description=SITE_DESCRIPTION, image=f"{base}/card.png"
     )
-    template = (STATIC / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(fill_slots(template, list_slots(await session_summaries(request), preview)))
+    summaries = await session_summaries(request, counts=False)
+    return HTMLResponse(fill_slots(_template("index.html"), list_slots(summaries, preview)))
 
 
 async def session_page(request: Request) -> Response:
     """`/s/<slug>`: the session as it stands (title, guest, time, state, questions so far); the script takes over."""
     rooms: Rooms = request.app.state.rooms
-    storage: Storage = request.app.state.storage
     room = await rooms.get(request.path_params["slug"])
     if room is None:
         return FileResponse(STATIC / "missing.html", status_code=404)
     session = room.snapshot("viewer")
-    published = await storage.published_recap(room.id) if session["state"] == "ended" else None
     base, slug = link_base(request), room.spec.slug
     preview = Preview(
         url=f"{base}/s/{slug}",
@@ -61,9 +59,7 @@ async def session_page(request: Request) -> Response:
         description=session_description(session),
         image=f"{base}/s/{slug}/card.png",
     )
-    recap_url = public_recap_url(request, slug) if published is not None else None
-    template = (STATIC / "session.html").read_text(encoding="utf-8")
-    return HTMLResponse(fill_slots(template, session_slots(session, preview, recap_url)))
+    return HTMLResponse(fill_slots(_template("session.html"), session_slots(session, preview, await recap_url(request, room))))
 
 
 async def session_card(request: Request) -> Response:
@@ -73,8 +69,7 @@ async def session_card(request: Request) -> Response:
     if room is None:
         return PlainTextResponse("There is no session with that slug.", status_code=404)
     spec = room.spec
-    session = room.snapshot("viewer")
-    text = CardText(spec.title, spec.hashtag, spec.guest.name, date_text(session["starts_at"]))
+    text = CardText(spec.title, spec.hashtag, spec.guest.name, long_date(spec.starts_at))
     return _png(await share_card(text))
 
 
@@ -140,3 +135,9 @@ ROUTES: list[BaseRoute] = [
     *RECAP_ROUTES,
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
+
+
+@functools.cache
+def _template(name: str) -> str:
+    """A page's HTML with its slots, read once: it ships with the program."""
+    return (STATIC / name).read_text(encoding="utf-8")

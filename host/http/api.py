@@ -25,12 +25,15 @@ async def list_sessions(request: Request) -> JSONResponse:
     return JSONResponse({"sessions": await session_summaries(request)})
 
 
-async def session_summaries(request: Request) -> list[dict[str, object]]:
-    """Every session as the list shows it, soonest first; the page's first paint draws the same."""
+async def session_summaries(request: Request, *, counts: bool = True) -> list[dict[str, object]]:
+    """Every session as the list shows it, soonest first; the page's first paint draws the same.
+
+    `counts` False leaves out the people and posts (a read per session), which the first paint never shows.
+    """
     rooms: Rooms = request.app.state.rooms
     await rooms.refresh()
     sessions = sorted(rooms.all(), key=lambda room: room.spec.starts_at)
-    return [await _summary(request, room) for room in sessions]
+    return [await _summary(request, room, counts=counts) for room in sessions]
 
 
 async def show_session(request: Request) -> JSONResponse:
@@ -38,15 +41,13 @@ async def show_session(request: Request) -> JSONResponse:
     if room is None:
         return _unknown_session()
     settings: Settings = request.app.state.settings
-    storage: Storage = request.app.state.storage
-    published = await storage.published_recap(room.id)
     return JSONResponse(
         {
             **room.snapshot("viewer"),
             "seq": room.head,
             **(await _counts(request, room)),
             "max_post_chars": settings.max_post_chars,
-            "recap_url": public_recap_url(request, room.spec.slug) if published is not None else None,
+            "recap_url": await recap_url(request, room),
         }
     )
 
@@ -89,18 +90,20 @@ def _whole_number(text: str) -> int | None:
     return number if number <= MAX_NUMBER else None
 
 
-async def _summary(request: Request, room: Room) -> dict[str, object]:
+async def _summary(request: Request, room: Room, *, counts: bool) -> dict[str, object]:
     snapshot = room.snapshot("viewer")
     keys = ("slug", "title", "hashtag", "state", "question", "question_count", "starts_at", "next_at", "online")
-    return {key: snapshot[key] for key in keys} | await _counts(request, room) | {"recap_url": await _recap_url(request, room)}
+    summary = {key: snapshot[key] for key in keys} | {"recap_url": await recap_url(request, room)}
+    return summary | await _counts(request, room) if counts else summary
 
 
-async def _recap_url(request: Request, room: Room) -> str | None:
-    """The published recap's public address; only an ended session has one, so only those are looked up."""
+async def recap_url(request: Request, room: Room) -> str | None:
+    """The published recap's public address, or None; only an ended session can have one, so only those are
+    looked up, by the ids of their published versions (never their texts)."""
     if room.state.state != "ended":
         return None
     storage: Storage = request.app.state.storage
-    return public_recap_url(request, room.spec.slug) if await storage.published_recap(room.id) is not None else None
+    return public_recap_url(request, room.spec.slug) if await storage.published_recap_ids(room.id) else None
 
 
 async def _counts(request: Request, room: Room) -> dict[str, int]:
