@@ -72,6 +72,7 @@ async def series(db_path: Path) -> tuple[int, float, list[float], list[float]]:
         started = time.perf_counter()
         async with storage_at(db_path) as storage:
             report = await series_report(storage, "twittersmarter", time.time())
+        assert report is not None, "the series was stored above"
         reports.append(time.perf_counter() - started)
         insights_page(report)
         pages.append(time.perf_counter() - started)

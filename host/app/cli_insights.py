@@ -13,7 +13,7 @@ import click
 
 from host.app.cli_common import db_option, run_async, settings_for
 from host.app.cli_transcripts import emit, out_option
-from host.live.series_insights import series_report, series_sessions
+from host.live.series_insights import series_report
 from host.protocol.times import SystemClock
 from host.store.engines import storage_at
 from transcripts.insights_export import INSIGHT_FORMATS
@@ -35,14 +35,12 @@ def insights(hashtag: str, fmt: str, by: str, out: Path | None, db_path: Path | 
     HASHTAG is compared in any case, with or without its #.
     """
     settings = settings_for(db_path, reads=True)
-    reports: list[dict[str, Any]] = []
 
-    async def load() -> None:
+    async def load() -> dict[str, Any] | None:
         async with storage_at(settings.database) as storage:
-            if not await series_sessions(storage, hashtag):
-                raise click.ClickException(f"no session with the hashtag “{hashtag}” in {settings.database_name}")
-            reports.append(await series_report(storage, hashtag, SystemClock().now()))
+            return await series_report(storage, hashtag, SystemClock().now())
 
-    run_async(load)
-    report = reports[0]
+    report = run_async(load, database=settings.database_name)
+    if report is None:
+        raise click.ClickException(f"no session with the hashtag “{hashtag}” in {settings.database_name}")
     emit(insights_text(report, fmt, by_question=by == "question"), out)

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from host.core.settings import Settings
 from host.http.bearer import has_moderator_bearer, token_in_url
-from host.live.series_insights import series_report, series_sessions
+from host.live.series_insights import series_report
 from host.store.interface import Storage
 from transcripts.insights_export import (
     INSIGHT_FORMATS,
@@ -33,10 +33,10 @@ async def insights_of_series(request: Request) -> Response:
         return _error(400, "bad_request", f"format is one of {', '.join(INSIGHT_FORMATS)}; by is session or question.")
     storage: Storage = request.app.state.storage
     hashtag = request.path_params["hashtag"]
-    if not await series_sessions(storage, hashtag):
-        return _error(404, "unknown_series", "No session has that hashtag.")
     settings: Settings = request.app.state.settings
     report = await series_report(storage, hashtag, settings.clock.now())
+    if report is None:
+        return _error(404, "unknown_series", "No session has that hashtag.")
     headers = {"Cache-Control": "no-store"}
     body = insights_text(report, fmt, by_question=by == "question")
     return Response(body, media_type=INSIGHT_MEDIA_TYPES[fmt], headers=headers)

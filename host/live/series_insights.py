@@ -31,9 +31,11 @@ async def series_sessions(storage: Storage, hashtag: str) -> list[StoredSession]
     return sorted(found, key=lambda stored: (stored.spec.starts_at, stored.id))
 
 
-async def series_report(storage: Storage, hashtag: str, now: float) -> dict[str, Any]:
-    """The insights report of the series named by `hashtag` (with or without its #)."""
+async def series_report(storage: Storage, hashtag: str, now: float) -> dict[str, Any] | None:
+    """The insights report of the series named by `hashtag` (with or without its #); None when it has no session."""
     sessions = await series_sessions(storage, hashtag)
+    if not sessions:
+        return None
     kept = await storage.kept_insights([stored.id for stored in sessions])
     figures: list[Kept] = []
     for stored in sessions:
@@ -43,8 +45,7 @@ async def series_report(storage: Storage, hashtag: str, now: float) -> dict[str,
             figures.append(Kept(found.figures, frozenset(found.people)))
             continue
         figures.append(await _computed(storage, stored, head, now))
-    name = sessions[0].spec.hashtag if sessions else "#" + hashtag.lstrip("#")
-    return series_insights(name, figures)
+    return series_insights(sessions[0].spec.hashtag, figures)
 
 
 async def keep_ended_insights(storage: Storage, stored: StoredSession, now: float) -> None:
