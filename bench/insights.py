@@ -76,7 +76,7 @@ async def series(db_path: Path) -> tuple[int, float, list[float], list[float]]:
         reports.append(time.perf_counter() - started)
         insights_page(report)
         pages.append(time.perf_counter() - started)
-    assert len(report["sessions"]) == SERIES_SESSIONS
+    assert report is not None and len(report["sessions"]) == SERIES_SESSIONS
     return posts, first, reports, pages
 
 
