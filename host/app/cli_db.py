@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from host.app.cli_common import db_option, run_async, settings_for
+from host.core.settings import POSTGRES_SCHEMES
 from host.protocol.plain_text import clean
 from host.store.check import Report, check_database
 from host.store.engines import is_postgres, storage_at
@@ -130,7 +131,8 @@ def db_copy(source: Path, target: str) -> None:
     """
     if not source.is_file():
         raise click.ClickException(f"no database at {source}")
-    if not is_postgres(target):
+    # Read as --db reads it: a bare path is a file, whatever string it is.
+    if not target.startswith(POSTGRES_SCHEMES):
         raise click.ClickException(f"{target!r} is not a PostgreSQL address: postgresql://USER@HOST:PORT/DB")
     printable = storage_at(target).location
     lock = ServerLock(source)

@@ -107,3 +107,11 @@ async def test_an_unreachable_server_or_a_wrong_password_is_a_sentence(postgres_
     assert "Traceback" not in closed.output + wrong.output
     other = await run("session", "list", "--db", "mysql://x@y/z")
     assert other.exit_code == 2 and "neither a file nor a postgresql:// or sqlite:/// address" in other.output
+
+
+def test_a_copy_into_a_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    """`db copy a.db b.db`: the target must be a PostgreSQL address; a path is refused before anything is read."""
+    source = tmp_path / "a.db"
+    source.write_bytes(b"")
+    result = CliRunner().invoke(main, ["db", "copy", str(source), str(tmp_path / "b.db")])
+    assert result.exit_code == 1 and "is not a PostgreSQL address" in result.output, result.output
