@@ -17,6 +17,7 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from host.protocol.limits import MAX_SLOW_SECONDS
 from host.protocol.refusal import Refused
 from host.protocol.times import iso
 
@@ -78,43 +79,42 @@ Tally = PostTally | ReactionTally | ReportTally
 
 
 class PostLimits:
-    """What each identity posted recently."""
+    """What each identity posted recently: its rate (a `Rate`), when it last posted (slow mode) and its texts."""
 
     def __init__(self, settings: LimitSettings) -> None:
-        self._settings = settings
-        self._times: dict[str, deque[float]] = {}
+        self._duplicate_seconds = settings.duplicate_seconds
+        self._rate = Rate(settings.rate_posts, settings.rate_seconds, "rate_limited", "posts")
+        self._last: dict[str, float] = {}
         self._texts: dict[str, dict[str, float]] = {}
+        self._keys_after_sweep = 0
 
     def check(self, key: str, body: str, now: float, gap: float) -> None:
         """Raise Refused if `key` may not post `body` now; `gap` is the slow-mode pause in force."""
-        times = self._times.get(key)
-        if times and gap > 0 and now - times[-1] < gap:
-            wait = math.ceil(gap - (now - times[-1]))
+        last = self._last.get(key)
+        if last is not None and gap > 0 and now - last < gap:
+            wait = math.ceil(gap - (now - last))
             raise Refused("slow_mode", f"Slow mode is on: you can post again in {wait} s.", details={"retry_after": wait})
-        if times:
-            recent = [at for at in times if now - at < self._settings.rate_seconds]
-            if len(recent) >= self._settings.rate_posts:
-                wait = math.ceil(self._settings.rate_seconds - (now - recent[0]))
-                raise Refused(
-                    "rate_limited",
-                    f"That is more than {self._settings.rate_posts} posts in {self._settings.rate_seconds:g} s;"
-                    f" try again in {wait} s.",
-                    details={"retry_after": wait},
-                )
+        self._rate.check(key, now)
         seen = self._texts.get(key, {}).get(_normalized(body))
-        if seen is not None and now - seen < self._settings.duplicate_seconds:
+        if seen is not None and now - seen < self._duplicate_seconds:
             raise Refused("duplicate", "You posted the same text a moment ago.", details={"since": iso(seen)})
 
     def record(self, key: str, body: str, now: float) -> None:
-        times = self._times.setdefault(key, deque())
-        while times and now - times[0] >= self._settings.rate_seconds:
-            times.popleft()
-        times.append(now)
+        self._rate.record(key, now)
+        self._last[key] = now
         texts = self._texts.setdefault(key, {})
         for text, at in list(texts.items()):
-            if now - at >= self._settings.duplicate_seconds:
+            if now - at >= self._duplicate_seconds:
                 del texts[text]
         texts[_normalized(body)] = now
+        # People come and go: forget the quiet now and then (past any slow-mode pause and repeated-text window),
+        # so the tables stay the size of the crowd that is posting.
+        if len(self._last) > 2 * self._keys_after_sweep + 64:
+            forgotten_after = max(self._duplicate_seconds, MAX_SLOW_SECONDS)
+            for quiet in [k for k, at in self._last.items() if now - at >= forgotten_after]:
+                del self._last[quiet]
+                self._texts.pop(quiet, None)
+            self._keys_after_sweep = len(self._last)
 
 
 def _normalized(body: str) -> str:
