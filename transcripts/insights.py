@@ -50,8 +50,9 @@ class Kept:
 
 def session_insights(source: Source, person_key: Callable[[str], str] = folded_handle) -> Kept:
     """Every figure of one session, from its log; `person_key` says when two handles are one person."""
+    # One projection serves both: the moderation load needs only the counts of
+    # hidden posts and banned people, which the public transcript carries.
     public = build_transcript(source)
-    everything = build_transcript(source, include_hidden=True)
     shown = _Naming(quote_choices(source.people))
 
     posters: dict[str, None] = {}
@@ -134,7 +135,7 @@ def session_insights(source: Source, person_key: Callable[[str], str] = folded_h
         "guest_answers": guest_answers,
         "threads": threads,
         "deepest_thread": deepest,
-        "moderation": _moderation_load(source, everything),
+        "moderation": _moderation_load(source, public),
         "sentiment": session_mood.as_dict(),
         "questions": questions,
         "most_negative": _most_negative(scored, shown),
@@ -174,7 +175,7 @@ def _with_depth(answer: Post) -> Iterator[tuple[Post, int]]:
         stack.extend((reply, depth + 1) for reply in reversed(post.replies))
 
 
-def _moderation_load(source: Source, everything: Transcript) -> dict[str, int]:
+def _moderation_load(source: Source, public: Transcript) -> dict[str, int]:
     """What the moderators had to do: posts hidden (as the log ends), held, rejected, reported; people banned."""
     held = rejected = 0
     reported: set[int] = set()
@@ -188,12 +189,12 @@ def _moderation_load(source: Source, everything: Transcript) -> dict[str, int]:
             reports += 1
             reported.add(event.data["target"])
     return {
-        "hidden": sum(1 for post in everything.posts() if post.hidden),
+        "hidden": public.hidden_posts,
         "held": held,
         "rejected": rejected,
         "reports": reports,
         "reported_posts": len(reported),
-        "banned": len(everything.banned),
+        "banned": len(public.banned),
     }
 
 
