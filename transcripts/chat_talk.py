@@ -71,8 +71,8 @@ _CUES: dict[str, tuple[str, ...]] = {
         "moving", "moves", "fast", "keep", "can't", "cant", "excited", "waiting", "week", "ready", "grabbed",
         "grabbing", "coffee", "tea", "snack", "brb", "row", "energy", "active", "buzzing", "sorry", "whole",
         "stuff", "everything", "filling", "app", "adding", "stealing", "steal", "writing", "sharing", "share",
-        "pinning", "hour", "minutes", "let's", "go", "gooo", "goo", "ready", "already", "last", "two", "crazy",
-        "talking", "here", "listen", "watching", "behind", "off", "without", "going", "need", "will",
+        "pinning", "hour", "minutes", "let's", "go", "gooo", "goo", "already", "last", "two", "crazy",
+        "talking", "here", "watching", "behind", "off", "without", "going", "need", "will",
     ),
     THANKS: (
         "thanks", "thank", "thx", "thnx", "ty", "tysm", "cheers", "grateful", "appreciate", "appreciated",
@@ -83,7 +83,8 @@ _CUES: dict[str, tuple[str, ...]] = {
 }
 _ACT_OF: dict[str, tuple[str, ...]] = {}
 for _act in ACTS:
-    for _word in _CUES[_act]:
+    # A word listed twice under one act is still one cue of it, never two.
+    for _word in dict.fromkeys(_CUES[_act]):
         _ACT_OF[_word] = (*_ACT_OF.get(_word, ()), _act)
 
 _CLAPS = re.compile(r"[\U0001F44F\U0001F64C\U0001F4AF\U0001F525\u2764\U0001F499\U0001F49C\U0001F49A\U0001F64F"
@@ -125,6 +126,19 @@ def context_for(
 
     `posts` are the participants' posts as their content words (`text.tokens`, which the recap has already).
     """
+    return Context(_topic(question, guest_answer, posts), session_names(handles, guest_name))
+
+
+def session_names(handles: Iterable[str], guest_name: str = "") -> frozenset[str]:
+    """The folded names of the people in a session, with their beginnings: the same for each of its questions."""
+    names: set[str] = {_fold(part) for part in guest_name.split()}
+    for handle in dict.fromkeys(handles):
+        names.update(_name_beginnings(handle))
+    return frozenset(names)
+
+
+def _topic(question: str, guest_answer: str, posts: Iterable[Sequence[str]]) -> frozenset[str]:
+    """The topic words of one question: its own, the guest's answer's, and those three of its posts use."""
     topic = set(tokens(question)) | set(tokens(guest_answer))
     counts: dict[str, int] = {}
     for words in posts:
@@ -132,10 +146,7 @@ def context_for(
             counts[word] = counts.get(word, 0) + 1
     # A word three posts use is shared by at least two others of each of them.
     topic.update(word for word, count in counts.items() if count >= 3)
-    names: set[str] = {_fold(part) for part in guest_name.split()}
-    for handle in dict.fromkeys(handles):
-        names.update(_name_beginnings(handle))
-    return Context(frozenset(topic), frozenset(names))
+    return frozenset(topic)
 
 
 def chat_talk_in(transcript: Transcript, post_tokens: Mapping[int, Sequence[str]] | None = None) -> dict[int, str]:
@@ -145,7 +156,8 @@ def chat_talk_in(transcript: Transcript, post_tokens: Mapping[int, Sequence[str]
     """
     known = post_tokens or {}
     session = transcript.session
-    handles = [session.guest.handle, *(post.author for post in transcript.posts())]
+    # The names are the session's, not a question's: worked out once for every section.
+    names = session_names([session.guest.handle, *(post.author for post in transcript.posts())], session.guest.name)
     by_seq = {post.seq: post for post in transcript.posts()}
     groups = [("", list(walk(transcript.lobby)))]
     groups += [(section.text, list(section.posts())) for section in transcript.sections]
@@ -155,7 +167,7 @@ def chat_talk_in(transcript: Transcript, post_tokens: Mapping[int, Sequence[str]
         words = (
             known[post.seq] if post.seq in known else tokens(post.body) for post in posts if post.role == "participant"
         )
-        context = context_for(question, guest, words, handles, session.guest.name)
+        context = Context(_topic(question, guest, words), names)
         for post in posts:
             if post.role != "participant":
                 continue

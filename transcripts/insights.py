@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from host.protocol.times import iso
 from transcripts.insights_sentiment import SHARPLY_NEGATIVE, THRESHOLD, Mood, compound
 from transcripts.model import Source, folded_handle
+from transcripts.stats import quote_choice, quote_choices
 from transcripts.transcript import Post, Transcript, build_transcript, walk
 
 FIGURES_VERSION = 2
@@ -49,10 +50,10 @@ class Kept:
 
 def session_insights(source: Source, person_key: Callable[[str], str] = folded_handle) -> Kept:
     """Every figure of one session, from its log; `person_key` says when two handles are one person."""
+    # One projection serves both: the moderation load needs only the counts of
+    # hidden posts and banned people, which the public transcript carries.
     public = build_transcript(source)
-    everything = build_transcript(source, include_hidden=True)
-    choices = {folded_handle(person.handle): person.quote for person in source.people}
-    shown = _Naming(choices, public.banned)
+    shown = _Naming(quote_choices(source.people))
 
     posters: dict[str, None] = {}
     questions: list[dict[str, Any]] = []
@@ -134,7 +135,7 @@ def session_insights(source: Source, person_key: Callable[[str], str] = folded_h
         "guest_answers": guest_answers,
         "threads": threads,
         "deepest_thread": deepest,
-        "moderation": _moderation_load(source, everything),
+        "moderation": _moderation_load(source, public),
         "sentiment": session_mood.as_dict(),
         "questions": questions,
         "most_negative": _most_negative(scored, shown),
@@ -147,27 +148,22 @@ def session_insights(source: Source, person_key: Callable[[str], str] = folded_h
 
 
 class _Naming:
-    """Who may be named and quoted, by each person's choice (quote consent) and the bans."""
+    """Who may be named and quoted, by each person's choice (quote consent).
 
-    def __init__(self, choices: dict[str, str], banned: frozenset[str]) -> None:
+    Every post and author it is asked about comes from the public transcript,
+    which already leaves out hidden posts and everyone banned.
+    """
+
+    def __init__(self, choices: Mapping[str, str]) -> None:
         self._choices = choices
-        self._banned = banned
 
     def may_quote(self, post: Post) -> bool:
         """Their words may be shown (with or without a name)."""
-        return not post.hidden and not post.banned and self.choice(post.author, post.role) != "none"
+        return quote_choice(self._choices, post.author, post.role) != "none"
 
     def name(self, author: str, role: str) -> str | None:
         """The handle to show, or None where they asked not to be named."""
-        return author if self.choice(author, role) == "handle" else None
-
-    def choice(self, author: str, role: str) -> str:
-        key = folded_handle(author)
-        if key in self._banned:
-            return "none"
-        if role in ("guest", "moderator"):
-            return "handle"
-        return self._choices.get(key, "handle")
+        return author if quote_choice(self._choices, author, role) == "handle" else None
 
 
 def _with_depth(answer: Post) -> Iterator[tuple[Post, int]]:
@@ -179,7 +175,7 @@ def _with_depth(answer: Post) -> Iterator[tuple[Post, int]]:
         stack.extend((reply, depth + 1) for reply in reversed(post.replies))
 
 
-def _moderation_load(source: Source, everything: Transcript) -> dict[str, int]:
+def _moderation_load(source: Source, public: Transcript) -> dict[str, int]:
     """What the moderators had to do: posts hidden (as the log ends), held, rejected, reported; people banned."""
     held = rejected = 0
     reported: set[int] = set()
@@ -193,12 +189,12 @@ def _moderation_load(source: Source, everything: Transcript) -> dict[str, int]:
             reports += 1
             reported.add(event.data["target"])
     return {
-        "hidden": sum(1 for post in everything.posts() if post.hidden),
+        "hidden": public.hidden_posts,
         "held": held,
         "rejected": rejected,
         "reports": reports,
         "reported_posts": len(reported),
-        "banned": len(everything.banned),
+        "banned": len(public.banned),
     }
 
 

@@ -13,6 +13,8 @@ import io
 import json
 from typing import Any
 
+from transcripts.export import as_cell
+
 INSIGHT_FORMATS = ("md", "html", "json", "csv")
 INSIGHT_MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -28,7 +30,6 @@ SESSION_COLUMNS = (
 MODERATION_COLUMNS = ("hidden", "held", "rejected", "reports", "reported_posts", "banned")
 MOOD_COLUMNS = ("positive", "neutral", "negative", "compound")
 QUESTION_COLUMNS = ("slug", "number", "text", "answers", "replies", "likes", "participants")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def insights_json(report: dict[str, Any]) -> str:
@@ -69,10 +70,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    # Only text can start like a formula: a negative number stays a number.
+    return as_cell(value) if isinstance(value, str) else str(value)
 
 
 def insights_markdown(report: dict[str, Any]) -> str:

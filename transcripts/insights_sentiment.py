@@ -10,7 +10,6 @@ about 0.2 ms.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,11 +91,3 @@ class Mood:
             self.negative + other.negative,
             self.total_compound + other.total_compound,
         )
-
-
-def mood_of(scores: Iterable[float]) -> Mood:
-    """The mood of posts with these compound scores."""
-    result = Mood()
-    for score in scores:
-        result = result.add(score)
-    return result

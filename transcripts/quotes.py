@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from transcripts.chat_talk import chat_talk_in
 from transcripts.markdown_text import blockquote, link
-from transcripts.model import Source, folded_handle
+from transcripts.model import Source
 from transcripts.recap import post_url
-from transcripts.stats import quote_choices
+from transcripts.stats import quote_choice, quote_choices
 from transcripts.text import quote_span
 from transcripts.transcript import build_transcript
 
@@ -71,7 +71,7 @@ def quotable_posts(source: Source, base_url: str) -> Quotes:
         for post in sorted(section.posts(), key=lambda post: post.seq):
             if post.role == "moderator":
                 continue
-            choice = "handle" if post.role == "guest" else choices.get(folded_handle(post.author), "handle")
+            choice = quote_choice(choices, post.author, post.role)
             if choice == "none":
                 left_out += 1
                 continue

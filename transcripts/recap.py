@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from transcripts import stats
 from transcripts.chat_talk import chat_talk_in
 from transcripts.markdown_text import blockquote, escape, link
-from transcripts.model import SessionInfo, Source, folded_handle, long_date
+from transcripts.model import SessionInfo, Source, long_date
 from transcripts.selection import GuestAnswer, QuestionRecap, Quote, Selector
 from transcripts.stats import Activity, Figures
 from transcripts.summarize import Vectorizer
@@ -229,7 +229,7 @@ class _Writer:
         url = post_url(self.base_url, self.session.slug, post.seq)
         if post.role == "guest":
             who = link(self.first_name, url)
-        elif self.choices.get(folded_handle(post.author), "handle") == "anonymous":
+        elif stats.quote_choice(self.choices, post.author, post.role) == "anonymous":
             who = link("a participant", url)
         else:
             who = link(f"@{post.author}", url)

@@ -67,12 +67,8 @@ def render_parts(markdown: str) -> tuple[str, str | None]:
     return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})), _heading_in(tokens)
 
 
-def first_heading(markdown: str) -> str | None:
-    """The text of the first level-1 heading, as a reader sees it (escapes undone, no markup)."""
-    return _heading_in(_MARKDOWN.parse(markdown))
-
-
 def _heading_in(tokens: list[Token]) -> str | None:
+    """The text of the first level-1 heading, as a reader sees it (escapes undone, no markup)."""
     for index, token in enumerate(tokens[:-1]):
         if token.type == "heading_open" and token.tag == "h1":
             inline = tokens[index + 1]

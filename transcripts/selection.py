@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from transcripts import summarize
 from transcripts.model import SessionInfo, folded_handle
+from transcripts.stats import quote_choice
 from transcripts.summarize import Ranked, Vector, Vectorizer
 from transcripts.text import clean_answer, list_spans, quote_span, sentence_spans, split_list, tokens, words
 from transcripts.transcript import Post, Section
@@ -390,7 +391,7 @@ class Selector:
         return Quote(post.seq, post.author, credit, post.body[start:end], post.likes)
 
     def _choice(self, post: Post) -> str:
-        return self._choices.get(folded_handle(post.author), "handle")
+        return quote_choice(self._choices, post.author, post.role)
 
     def _vector(self, text: str) -> Vector:
         return self._vectorizer.vector(tokens(text))

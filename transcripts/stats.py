@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from transcripts.model import Person, Source, folded_handle
@@ -59,7 +59,7 @@ def count(source: Source, transcript: Transcript, chat_talk: Collection[int] = (
                 replies += 1
             if post.role == "participant":
                 posters[folded_handle(post.author)] = None
-            quotable = post.role == "guest" or choices.get(folded_handle(post.author), "handle") != "none"
+            quotable = quote_choice(choices, post.author, post.role) != "none"
             if is_answer and quotable and post.seq not in chat_talk and post.likes > (most_liked.likes if most_liked else 0):
                 most_liked = post
     for post in walk(transcript.lobby):
@@ -103,4 +103,15 @@ def activity(transcript: Transcript) -> Activity | None:
 def quote_choices(people: tuple[Person, ...]) -> dict[str, str]:
     """Each person's choice of how the recap may quote them, by handle key."""
     return {folded_handle(person.handle): person.quote for person in people}
+
+
+def quote_choice(choices: Mapping[str, str], author: str, role: str = "participant") -> str:
+    """How `author` may be quoted: "handle", "anonymous" or "none", from `quote_choices`.
+
+    The guest and the host speak on the record, so they are always named; a
+    participant who made no choice is named too, as when they joined.
+    """
+    if role in ("guest", "moderator"):
+        return "handle"
+    return choices.get(folded_handle(author), "handle")
 

@@ -82,6 +82,13 @@ class Transcript:
     """True for a moderator's transcript, which keeps hidden posts and banned authors, marked."""
     banned: frozenset[str] = frozenset()
     """Handle keys of the people banned at the end of the log."""
+    hidden_posts: int = 0
+    """Posts hidden at the end of the log, counted alike in a public transcript, which leaves them out.
+
+    A public transcript cannot be cut out of a moderator's one (a reply to a
+    hidden post stands on its own in the first, under it in the second), so
+    this count is what spares the insights a second projection of the log.
+    """
 
     def posts(self) -> Iterator[Post]:
         """Every post, lobby first, then question by question, depth first."""
@@ -244,6 +251,7 @@ def _assemble(
         ended_at=ended_at,
         include_hidden=include_hidden,
         banned=frozenset(banned),
+        hidden_posts=sum(1 for draft in drafts.values() if draft.hidden),
     )
 
 

@@ -17,6 +17,7 @@ from host.core.settings import Settings
 from host.live.series_insights import keep_ended_insights
 from host.live.transcript_source import load_source
 from host.store.interface import Storage, StoredSession
+from transcripts.model import Source
 from transcripts.recap import build_recap
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,15 @@ class RecapDrafts:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def write_first_draft(self, stored: StoredSession) -> bool:
-        """Build and store the draft now; False if the session already had a recap."""
+    async def write_first_draft(self, stored: StoredSession, source: Source | None = None) -> bool:
+        """Build and store the draft now; False if the session already had a recap.
+
+        `source` is the session as the caller loaded it already; it is loaded here otherwise.
+        """
         if await self._storage.has_recap(stored.id):
             return False
-        source = await load_source(self._storage, stored)
+        if source is None:
+            source = await load_source(self._storage, stored)
         recap = await asyncio.to_thread(build_recap, source, self._settings.printed_url)
         stored_id = await self._storage.add_first_recap(
             stored.id, recap.markdown, DRAFT_AUTHOR, self._settings.clock.now()
@@ -72,8 +77,11 @@ class RecapDrafts:
 
     async def _write(self, stored: StoredSession) -> None:
         async with self._one_at_a_time:
+            # The draft and the insights both read the whole log: it is loaded once for the two.
+            source: Source | None = None
             try:
-                if await self.write_first_draft(stored):
+                source = await load_source(self._storage, stored)
+                if await self.write_first_draft(stored, source):
                     log.info("first recap draft written for %s", stored.spec.slug)
                     self.written.put_nowait(stored.spec.slug)
             except Exception:
@@ -81,6 +89,6 @@ class RecapDrafts:
                 log.exception("the first recap draft of %s could not be written", stored.spec.slug)
             try:
                 # The community figures too, so the series' next report reads them instead of the log.
-                await keep_ended_insights(self._storage, stored, self._settings.clock.now())
+                await keep_ended_insights(self._storage, stored, self._settings.clock.now(), source)
             except Exception:
                 log.exception("the insights of %s could not be kept", stored.spec.slug)

@@ -18,6 +18,7 @@ from host.live.transcript_source import load_source
 from host.store.interface import Storage, StoredSession
 from transcripts.insights import FIGURES_VERSION, Kept, session_insights
 from transcripts.insights_series import series_insights
+from transcripts.model import Source
 
 
 def same_hashtag(hashtag: str, other: str) -> bool:
@@ -48,16 +49,23 @@ async def series_report(storage: Storage, hashtag: str, now: float) -> dict[str,
     return series_insights(sessions[0].spec.hashtag, figures)
 
 
-async def keep_ended_insights(storage: Storage, stored: StoredSession, now: float) -> None:
-    """Compute and keep an ended session's figures now, unless they are kept already (the server calls this at the end)."""
-    head = await storage.head(stored.id)
+async def keep_ended_insights(storage: Storage, stored: StoredSession, now: float, source: Source | None = None) -> None:
+    """Compute and keep an ended session's figures now, unless they are kept already (the server calls this at the end).
+
+    `source` is the session as the caller loaded it already (the first recap
+    draft needs it too), so the log is read once at a session's end.
+    """
+    # Figures are kept with the head of the log they were computed from: a source
+    # loaded earlier may be older than the log is now, and is then computed again later.
+    head = source.events[-1].seq if source is not None and source.events else await storage.head(stored.id)
     found = (await storage.kept_insights([stored.id])).get(stored.id)
     if found is None or found.version != FIGURES_VERSION or found.head != head:
-        await _computed(storage, stored, head, now)
+        await _computed(storage, stored, head, now, source)
 
 
-async def _computed(storage: Storage, stored: StoredSession, head: int, now: float) -> Kept:
-    source = await load_source(storage, stored)
+async def _computed(storage: Storage, stored: StoredSession, head: int, now: float, source: Source | None = None) -> Kept:
+    if source is None:
+        source = await load_source(storage, stored)
     # VADER over thousands of posts is CPU work: a worker thread keeps live rooms responsive meanwhile.
     computed = await asyncio.to_thread(session_insights, source, handle_key)
     if computed.figures["ended"]:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from host.app.server import RunningServer, start_server
 from host.live.recap_drafts import RecapDrafts
 from host.protocol.times import ManualClock
 from host.store.engines import storage_at
+from host.store.interface import StoredEvent
 from tests.conftest import WAIT, Harness, add_session, harness_settings, make_spec
 from tests.host.chatdb import store_chat
 from tests.transcripts.chatgen import generate_chat
+from transcripts.insights import FIGURES_VERSION
 
 
 def _drafts(server: RunningServer) -> RecapDrafts:
@@ -81,3 +84,27 @@ async def test_a_session_ended_by_the_clock_gets_its_draft(harness: Harness) -> 
     assert await asyncio.wait_for(_drafts(harness.server).written.get(), WAIT) == "chat"
     [(kind, _, body)] = await _recaps(harness.db_path, "chat")
     assert kind == "generated" and "@ana" in body
+
+
+async def test_a_session_end_reads_the_log_once_for_the_draft_and_the_insights(db_path: Path, clock: ManualClock) -> None:
+    """The first draft and the kept insights are made from one reading of the log, kept at the log's head."""
+    await store_chat(db_path, generate_chat(seed=3, people=20, answers_per_question=10))
+    async with storage_at(db_path) as storage:
+        reads = 0
+        events = storage.events
+
+        async def counted(session_id: int, **kwargs: Any) -> list[StoredEvent]:
+            nonlocal reads
+            reads += 1
+            return await events(session_id, **kwargs)
+
+        storage.events = counted  # type: ignore[method-assign]
+        stored = await storage.session("leadership")
+        assert stored is not None
+        drafts = RecapDrafts(storage, harness_settings(db_path, clock))
+        drafts.schedule(stored)
+        await asyncio.wait_for(drafts.settle(), WAIT)
+        assert await drafts.written.get() == "leadership"
+        assert reads == 1
+        kept = (await storage.kept_insights([stored.id]))[stored.id]
+        assert (kept.head, kept.version) == (await storage.head(stored.id), FIGURES_VERSION)

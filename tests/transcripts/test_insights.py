@@ -74,3 +74,13 @@ def test_a_series_matches_people_by_their_keys() -> None:
     assert report["series"]["newcomer_return_rate"] == round(2 / 3, 4)  # b and c came back, a never did
     assert report["series"]["people"] == 3
     assert insights_csv(report).count("\n") == 4
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula() -> None:
+    """A title or question that starts like a formula gets an apostrophe, as in the transcript CSV; a negative mood stays a number."""
+    base = session_insights(a_session()).figures
+    figures = {**base, "title": '=HYPERLINK("http://x")', "questions": [{**base["questions"][0], "text": "+1+2"}]}
+    report = series_insights("#x", [Kept(figures, frozenset({"a"}))])
+    by_session, by_question = insights_csv(report), insights_csv(report, by_question=True)
+    assert "'=HYPERLINK" in by_session and "'+1+2" in by_question
+    assert f",{figures['sentiment']['compound']}," in by_session and ",'-" not in by_session

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 
 from tests.transcripts.chatgen import GUEST, T0, LogBuilder, generate_chat, session_info
 from tests.transcripts.labelled_chats import HELD_OUT, TUNING
+from transcripts import markdown_text
 from transcripts.markdown_text import blockquote, escape, link
 from transcripts.model import Source
 from transcripts.recap import build_recap
@@ -134,3 +135,21 @@ def test_no_escape_in_a_recap_is_needless(chat: str) -> None:
     assert "](<" not in markdown
     if chat == "hostile":
         assert len(escapes) >= 6
+
+
+def test_a_text_full_of_marks_costs_a_bounded_number_of_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A post of nothing but marks keeps every escape after at most a couple of dozen renders, not one per mark."""
+    renders = 0
+    render = markdown_text._render
+
+    def counted(markdown: str, item: bool) -> str:
+        nonlocal renders
+        renders += 1
+        return render(markdown, item)
+
+    monkeypatch.setattr(markdown_text, "_render", counted)
+    hostile = "*_" * 140
+    assert escape(hostile) == old_escape(hostile)
+    assert renders <= markdown_text._MOST_TRIED + 1
+    assert markdown_to_html(escape(hostile, item=True)) == markdown_to_html(old_escape(hostile))
+    assert renders <= markdown_text._MOST_TRIED + 1

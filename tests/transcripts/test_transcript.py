@@ -162,3 +162,20 @@ def test_unknown_and_malformed_events_are_ignored() -> None:
     log.add("reaction", T0 + 6, {"target": 999, "emoji": "like", "by": "bo", "on": True})
     log.add("message", T0 + 6, {"message": {"author": "x"}})
     assert _seqs(_build(log)) == [post]
+
+
+def test_a_public_transcript_counts_the_hidden_posts_it_leaves_out() -> None:
+    """The count of hidden posts is the same in the public transcript as the moderator's copy shows, hidden replies included."""
+    log = LogBuilder()
+    _drop(log, 1, T0)
+    parent = log.message(T0 + 5, "ana", "participant", 1, "A1: rude")
+    reply = log.message(T0 + 6, "bo", "participant", 1, "@ana rude too", reply_to=parent)
+    unhidden = log.message(T0 + 7, "cy", "participant", 1, "A1: hot take")
+    trolled = log.message(T0 + 8, "troll", "participant", 1, "A1: banned, and hidden")
+    for target in (parent, reply, unhidden, trolled):
+        log.add("hide", T0 + 9, {"target": target, "by": "host"})
+    log.add("unhide", T0 + 10, {"target": unhidden, "by": "host", "message": {}})
+    log.add("ban", T0 + 11, {"handle": "troll", "by": "host", "reason": ""})
+    moderators = _build(log, include_hidden=True)
+    assert sum(1 for post in moderators.posts() if post.hidden) == 3
+    assert _build(log).hidden_posts == moderators.hidden_posts == 3
