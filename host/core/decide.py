@@ -12,8 +12,9 @@ newer state when the log has moved on meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 from host.core import engine, moderation, prepared
 from host.core.engine import Change, LiveState
@@ -27,6 +28,7 @@ from host.protocol.limits import MAX_REASON_CHARS
 from host.protocol.refusal import Refused
 from host.protocol.times import iso
 
+P = ParamSpec("P")
 
 @dataclass(frozen=True)
 class RoomState:
@@ -118,59 +120,53 @@ class Decision:
 
 def post(room: RoomState, who: Identity, frame: Post, facts: PostFacts) -> Decision:
     """A message to publish, hold for review or hide at once; or the seq of its first sending; or a refusal."""
-    try:
-        return _post(room, who, frame, facts)
-    except Refused as refusal:
-        return Decision(refused=refusal)
+    return _unless_refused(_post, room, who, frame, facts)
 
 
 def react(room: RoomState, who: Identity, frame: React, address: str, facts: ReactFacts) -> Decision:
     """A reaction toggled on or off; `address` is the sender's client address."""
-    try:
-        return _react(room, who, frame, address, facts)
-    except Refused as refusal:
-        return Decision(refused=refusal)
+    return _unless_refused(_react, room, who, frame, address, facts)
 
 
 def report(room: RoomState, who: Identity, frame: Report, address: str, facts: ReportFacts) -> Decision:
     """A message put in the moderators' report queue; `address` is the reporter's client address."""
-    try:
-        return _report(room, who, frame, address, facts)
-    except Refused as refusal:
-        return Decision(refused=refusal)
+    return _unless_refused(_report, room, who, frame, address, facts)
 
 
 def prepare(room: RoomState, who: Identity, frame: Prepare | Unprepare, facts: PrepareFacts) -> Decision:
     """One of the guest's answers kept for a question still to come, or withdrawn (host/core/prepared.py)."""
-    try:
-        decided = prepared.decide(frame, who, room.spec, room.live, facts.events, room.max_post_chars)
-    except Refused as refusal:
-        return Decision(refused=refusal)
-    if isinstance(decided, int):
-        return Decision(ack=decided)
-    return _append(room, [decided])
+    return _unless_refused(_prepare, room, who, frame, facts)
+
+
+def _prepare(room: RoomState, who: Identity, frame: Prepare | Unprepare, facts: PrepareFacts) -> Decision:
+    decided = prepared.decide(frame, who, room.spec, room.live, facts.events, room.max_post_chars)
+    return Decision(ack=decided) if isinstance(decided, int) else _append(room, [decided])
 
 
 def satisfaction(room: RoomState, who: Identity, frame: Satisfaction, facts: SatisfactionFacts) -> Decision:
     """A participant's answer to “How was today's chat?”: kept once, seen by moderators and its author only."""
+    return _unless_refused(_satisfaction, room, who, frame, facts)
+
+
+def _satisfaction(room: RoomState, who: Identity, frame: Satisfaction, facts: SatisfactionFacts) -> Decision:
     if who.role != "participant":
-        return Decision(refused=Refused("forbidden", "The wrap-up question is for the participants."))
-    if room.moderation.is_banned(frozenset({who.key})):
-        return Decision(refused=Refused("banned", "You have been removed from this session.", fatal=True))
+        raise Refused("forbidden", "The wrap-up question is for the participants.")
+    _refuse_banned(room, who)  # a muted participant may still say how the chat was
     if room.live.state not in SATISFACTION_STATES:
-        return Decision(refused=Refused("not_wrapup", "The question about the chat comes when it wraps up."))
+        raise Refused("not_wrapup", "The question about the chat comes when it wraps up.")
     if facts.answered:
-        return Decision(refused=Refused("already_answered", "You have told us how the chat was; thank you."))
+        raise Refused("already_answered", "You have told us how the chat was; thank you.")
     data = {"by": who.handle, "score": frame.score, "comment": frame.comment}
     return _append(room, [Change("satisfaction", data)])
 
 
 def mod(room: RoomState, who: Identity, frame: Mod, facts: ModFacts) -> Decision:
     """A moderator's action; its ack is the last seq it writes."""
-    try:
-        changes = _mod(room, who, frame, facts)
-    except Refused as refusal:
-        return Decision(refused=refusal)
+    return _unless_refused(_mod_decision, room, who, frame, facts)
+
+
+def _mod_decision(room: RoomState, who: Identity, frame: Mod, facts: ModFacts) -> Decision:
+    changes = _mod(room, who, frame, facts)
     return Decision(changes=tuple(changes), ack=room.head + len(changes))
 
 
@@ -178,8 +174,7 @@ def may_post(room: RoomState, who: Identity) -> None:
     """Raise Refused when `who` is banned or muted; moderators always may."""
     if who.role == "moderator":
         return
-    if room.moderation.is_banned(frozenset({who.key})):
-        raise Refused("banned", "You have been removed from this session.", fatal=True)
+    _refuse_banned(room, who)
     until = room.moderation.muted_until(who.key, room.now)
     if until is not None:
         raise Refused("muted", f"A moderator has muted you until {iso(until)}.", details={"until": iso(until)})
@@ -192,6 +187,19 @@ def slow_mode_gap(room: RoomState) -> float:
     if room.live.opened and room.now - room.live.opened[-1] < settings.drop_slow_window:
         gap = max(gap, settings.drop_slow_seconds)
     return gap
+
+
+def _unless_refused(decide: Callable[P, Decision], *args: P.args, **kwargs: P.kwargs) -> Decision:
+    """The decision `decide` makes, or, when it raises Refused, a decision that is that refusal."""
+    try:
+        return decide(*args, **kwargs)
+    except Refused as refusal:
+        return Decision(refused=refusal)
+
+
+def _refuse_banned(room: RoomState, who: Identity) -> None:
+    if room.moderation.is_banned(frozenset({who.key})):
+        raise Refused("banned", "You have been removed from this session.", fatal=True)
 
 
 def _post(room: RoomState, who: Identity, frame: Post, facts: PostFacts) -> Decision:
