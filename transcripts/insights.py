@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from host.protocol.limits import SATISFACTION_SCORES
 from host.protocol.times import iso
 from transcripts.insights_sentiment import SHARPLY_NEGATIVE, THRESHOLD, Mood, compound
 from transcripts.model import Source, folded_handle
@@ -32,7 +33,6 @@ FIGURES_VERSION = 2
 """Bumped whenever the figures are computed differently, so kept ones are computed again."""
 SATISFACTION = "satisfaction"
 """The log's event kind for an answer to the wrap-up question (“How was today's chat?”)."""
-SCORES = (1, 2, 3, 4, 5)
 MOST_NEGATIVE = 5
 """How many of the most negative posts the moderator view lists."""
 TOP_CONTRIBUTORS = 5
@@ -231,7 +231,7 @@ def _satisfaction(source: Source, public: Transcript) -> dict[str, Any]:
         if event.kind != SATISFACTION:
             continue
         by, score = event.data.get("by"), event.data.get("score")
-        if not isinstance(by, str) or score not in SCORES or folded_handle(by) in scores:
+        if not isinstance(by, str) or score not in SATISFACTION_SCORES or folded_handle(by) in scores:
             continue
         if folded_handle(by) in public.banned:
             continue
@@ -243,7 +243,7 @@ def _satisfaction(source: Source, public: Transcript) -> dict[str, Any]:
     return {
         "responses": len(values),
         "mean": round(statistics.fmean(values), 2) if values else None,
-        "distribution": {str(score): values.count(score) for score in SCORES},
+        "distribution": {str(score): values.count(score) for score in SATISFACTION_SCORES},
         "comments": comments,
     }
 

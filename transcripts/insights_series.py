@@ -12,7 +12,8 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from transcripts.insights import SCORES, Kept
+from host.protocol.limits import SATISFACTION_SCORES
+from transcripts.insights import Kept
 from transcripts.insights_sentiment import Mood
 
 
@@ -51,9 +52,9 @@ def _whole(
 ) -> dict[str, Any]:
     answers = sum(row["answers"] for row in rows)
     mood = sum((Mood.from_dict(row["sentiment"]) for row in rows), Mood())
-    spread = {str(score): sum(row["satisfaction"]["distribution"][str(score)] for row in rows) for score in SCORES}
+    spread = {str(score): sum(row["satisfaction"]["distribution"][str(score)] for row in rows) for score in SATISFACTION_SCORES}
     responses = sum(spread.values())
-    rated = sum(score * spread[str(score)] for score in SCORES)
+    rated = sum(score * spread[str(score)] for score in SATISFACTION_SCORES)
     # New-member retention: of the people whose first session was not the last, how many ever came back.
     could_return = [key for key, index in first_session.items() if index + 1 < len(sessions)]
     came_back = [key for key in could_return if key in ever_returned]

@@ -14,7 +14,7 @@ from typing import Any
 
 from websockets.frames import Frame, Opcode
 
-from host.protocol.limits import MAX_CID_CHARS
+from host.protocol.limits import MAX_CID_CHARS, MAX_SATISFACTION_COMMENT_CHARS, SATISFACTION_SCORES
 from host.protocol.plain_text import is_unicode
 from host.protocol.refusal import Refused
 from host.protocol.times import iso
@@ -114,9 +114,6 @@ class Satisfaction:
     cid: str | None = None
 
 
-SATISFACTION_SCORES = range(1, 6)
-MAX_SATISFACTION_COMMENT_CHARS = 500
-"""A comment is feedback for the organisers, longer than a post but still a few sentences."""
 
 ClientFrame = Hello | Post | React | Report | Mod | Prepare | Unprepare | Satisfaction
 

@@ -54,3 +54,7 @@ MAX_RULES = 20
 """The most ground rules a session may list: every participant's welcome carries them."""
 MAX_PACING_SECONDS = 86400
 """The longest pacing step (lobby, question, wrap-up, slow-down window): a day."""
+SATISFACTION_SCORES = (1, 2, 3, 4, 5)
+"""The answers to “How was today's chat?”: 1 (poor) to 5 (great)."""
+MAX_SATISFACTION_COMMENT_CHARS = 500
+"""A comment is feedback for the organisers, longer than a post but still a few sentences."""
