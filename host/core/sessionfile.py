@@ -10,7 +10,6 @@ column tomllib reports.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from host.core.handles import handle_problem
@@ -37,7 +36,7 @@ from host.protocol.limits import (
     MAX_TITLE_CHARS,
 )
 from host.protocol.plain_text import is_unicode, shown_unicode
-from host.protocol.times import iso
+from host.protocol.times import NoTimeZone, iso, parse_iso
 
 SLUG_PATTERN = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG_CHARS - 2}}}[a-z0-9])?$")
 
@@ -189,18 +188,14 @@ def _moment(table: dict[str, Any], name: str, now: float | None = None) -> float
         if now is None:
             raise SessionFileError(f'{name}: "{START_NOW}" is only for adding a session; give a time here')
         return now
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise SessionFileError(f"{name}: needs a time zone offset, like 2026-12-03T17:00:00Z")
-        return value.timestamp()
+    # TOML's own date-times arrive as text too (host/protocol/definition.py), so one reading serves both.
     if isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value)
+            return parse_iso(value)
+        except NoTimeZone as error:
+            raise SessionFileError(f"{name}: {error}") from None
         except ValueError:
-            raise SessionFileError(f"{name}: an ISO 8601 time like 2026-12-03T17:00:00Z") from None
-        if moment.tzinfo is None:
-            raise SessionFileError(f"{name}: needs a time zone offset, like 2026-12-03T17:00:00Z")
-        return moment.timestamp()
+            pass
     raise SessionFileError(f"{name}: an ISO 8601 time like 2026-12-03T17:00:00Z")
 
 

@@ -60,6 +60,10 @@ class ManualClock:
             await self._moved.wait()
 
 
+class NoTimeZone(ValueError):
+    """A time without an offset: which moment it is depends on where it is read."""
+
+
 def iso(ts: float | None) -> str | None:
     """POSIX seconds as an ISO 8601 UTC string with milliseconds, the wire format."""
     if ts is None:
@@ -72,5 +76,5 @@ def parse_iso(text: str) -> float:
     """An ISO 8601 string with an offset as POSIX seconds; a naive time is refused."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError("needs a time zone offset, like 2026-12-03T17:00:00Z")
+        raise NoTimeZone("needs a time zone offset, like 2026-12-03T17:00:00Z")
     return moment.timestamp()
