@@ -32,6 +32,26 @@ async def test_the_side_shows_the_current_questions_mood_and_flags_a_sharply_neg
         assert not screen.room.posts[nasty["seq"]].hidden  # flagged for a look, never hidden by itself
 
 
+async def test_a_sharply_negative_reply_to_an_earlier_question_is_flagged(harness: Harness) -> None:
+    """A nasty reply to a Q1 answer, posted while Q2 runs, is flagged and counts in Q1's mood, not Q2's; hiding it unflags it."""
+    await add_session(harness.db_path, make_spec())
+    async with harness.moderator() as moderator, harness.participant("ana") as ana, \
+            harness.participant("bob") as bob, running(harness) as (app, pilot, watch):
+        await moderator.mod("start")
+        answer = await ana.post(HAPPY, cid="a1")
+        await moderator.mod("next")
+        nasty = await bob.post(NASTY.removeprefix("A1: "), cid="b1", reply_to=answer["seq"])
+        screen = live(app)
+        await watch.until(pilot, lambda: nasty["seq"] in screen.room.posts)
+        await watch.until(pilot, lambda: f"#{nasty['seq']}" in str(screen.query_one("#flagged", Static).render()))
+        assert "sharply negative (1)" in str(screen.query_one("#flagged", Static).render())
+        assert "Q2 mood no answers yet" in str(screen.query_one("#mood", Static).render())
+        assert screen.room.question_mood(1).negative == 1 and screen.room.question_mood(1).positive == 1
+        await moderator.mod("hide", target=nasty["seq"])
+        await watch.until(pilot, lambda: "sharply negative (0)" in str(screen.query_one("#flagged", Static).render()))
+        assert screen.room.question_mood(1).negative == 0 and screen.room.question_mood(1).posts == 1
+
+
 async def test_the_insights_screen_shows_the_series_of_the_session_in_view(harness: Harness) -> None:
     """i opens the series' insights: a row per session, and the last one's mood per question in detail."""
     await add_session(harness.db_path, make_spec())

@@ -49,6 +49,28 @@ def test_moderation_events_fold_into_the_queues() -> None:
     assert room.active_mutes(0) == []
 
 
+def test_the_moods_and_the_flag_follow_posts_as_they_are_hidden_approved_and_refiled() -> None:
+    """Each public post is scored on arrival; hide, unhide, approve and refile move it in and out of the tallies."""
+    room = RoomView("chat")
+    nasty = message(1, "bob") | {"message": message(1, "bob")["message"] | {"body": "Awful, stupid, I hate it."}}
+    room.apply(nasty)
+    room.apply(message(2, "host") | {"message": message(2, "host")["message"] | {"role": "moderator"}})
+    assert room.posts[1].mood is not None and room.posts[2].mood is None  # the host's posts are not scored
+    assert [p.seq for p in room.flagged()] == [1] and room.question_mood(1).negative == 1
+    room.apply({"seq": 3, "kind": "hide", "at": AT, "target": 1, "by": "host", "author": "bob", "reason": ""})
+    assert room.flagged() == [] and room.question_mood(1).posts == 0
+    room.apply({"seq": 4, "kind": "unhide", "at": AT, "target": 1, "by": "host", "message": nasty["message"]})
+    assert [p.seq for p in room.flagged()] == [1] and room.question_mood(1).negative == 1
+    room.apply({"seq": 5, "kind": "refile", "at": AT, "target": 1, "question": 2, "by": "host"})
+    assert room.question_mood(1).posts == 0 and room.question_mood(2).negative == 1
+    held = message(6, "eve") | {"kind": "held", "reason": "pre-moderation"}
+    held["message"] = held["message"] | {"body": "What a disgusting, terrible waste."}
+    room.apply(held)
+    assert [p.seq for p in room.flagged()] == [1]  # waiting for review: not shown, so not flagged yet
+    room.apply({"seq": 7, "kind": "approve", "at": AT, "target": 6, "by": "host", "message": held["message"]})
+    assert [p.seq for p in room.flagged()] == [1, 6] and room.question_mood(1).negative == 1
+
+
 def test_the_countdown_names_the_next_step() -> None:
     """Lobby, live, last question, paused and by-hand sessions each read as the host expects."""
     room = RoomView("chat", state="live", question=3, question_count=8, next_at=1045.0)
