@@ -6,7 +6,8 @@ from textual.widgets import DataTable, Static
 
 from tests.conftest import Harness, add_session, make_spec
 from tests.tui.conftest import live, running
-from tui.screens.insights import InsightsScreen
+from transcripts.insights_export import feedback_items
+from tui.screens.insights import InsightsScreen, session_row, session_text
 
 HAPPY = "A1: I love this, what a great and wonderful idea! So helpful :)"
 NASTY = "A1: This is terrible, awful and stupid. I hate it, what a disgusting waste."
@@ -71,3 +72,19 @@ async def test_the_insights_screen_shows_the_series_of_the_session_in_view(harne
         assert "Q1  100% · 0% · 0%" in detail
         await pilot.press("escape")
         await watch.until(pilot, lambda: not isinstance(app.screen, InsightsScreen))
+
+
+def test_the_console_words_the_feedback_and_the_rating_as_the_report_does() -> None:
+    """The insights screen's feedback lines and rating are the exported report's, not a rewording of them."""
+    session = {
+        "slug": "chat", "title": "Chat", "starts_at": "2026-12-03T17:00:00Z", "participants": 2, "newcomers": 2,
+        "returning": 0, "retained": None, "answers": 1, "replies": 0, "likes": 0, "response_rate": None,
+        "read_along": 0, "joined": 2, "guest_answers": 0, "threads": 0,
+        "moderation": {"hidden": 0, "held": 0, "reports": 0}, "questions": [], "most_negative": [],
+        "sentiment": {"compound": 0.5},
+        "feedback": [{"question": 1, "author": "ana", "asked": ["@gene"], "body": "more on the forum?"}],
+        "satisfaction": {"mean": 4.5, "comments": [{"score": 5, "comment": "Great chat"}]},
+    }
+    shown = str(session_text(session))
+    assert feedback_items(session) and all(line in shown for line in feedback_items(session))
+    assert session_row(session)[-1] == "4.5/5"
