@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from host.protocol.durations import parse_duration
 from tui.config import Backoff
-from tui.countdown import countdown
+from tui.countdown import clock_face, countdown
 from tui.definition_form import next_in_series, questions_to_text, text_to_questions
-from tui.durations import clock_face, parse_duration
 from tui.feed_filter import parse_filter
 from tui.room_view import RoomView
 

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static
 
+from host.protocol.durations import format_duration
 from transcripts.insights_export import rating_text
-from tui.durations import format_duration
 from tui.plain import plain
 from tui.room_view import Post, RoomView
 
