@@ -96,7 +96,7 @@ def insights_markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {_md(s['slug'])} | {s['starts_at'][:10]} | {s['participants']} | {s['newcomers']} | {s['returning']} "
             f"| {_dash(s['retained'])} | {s['answers']} | {s['replies']} | {s['likes']} | {percent(s['response_rate'])} "
-            f"| {s['sentiment']['compound']:+.2f} | {_satisfaction(s['satisfaction'])} |"
+            f"| {s['sentiment']['compound']:+.2f} | {rating_text(s['satisfaction']['mean'])} |"
         )
     for s in report["sessions"]:
         lines += ["", f"## {_md(s['title'])} ({_md(s['slug'])}, {s['starts_at'][:10]})", ""]
@@ -137,8 +137,14 @@ def feedback_items(session: dict[str, Any]) -> list[str]:
     return items
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.0f} %"
+def percent(share: float | None, gap: str = " ") -> str:
+    """A share from 0 to 1 as a whole percentage, "67 %" ("–" when there is none); `gap=""` gives a compact "67%"."""
+    return "–" if share is None else f"{share * 100:.0f}{gap}%"
+
+
+def rating_text(mean: float | None) -> str:
+    """The mean answer to the wrap-up's "how was it?" out of 5 ("–" before anyone answered)."""
+    return "–" if mean is None else f"{mean:.1f}/5"
 
 
 def _bullets(series: dict[str, Any]) -> list[str]:
@@ -151,12 +157,8 @@ def _bullets(series: dict[str, Any]) -> list[str]:
         f"response rate {percent(series['response_rate'])}.",
         f"- Mood: {percent(series['sentiment']['positive'])} positive, {percent(series['sentiment']['negative'])} "
         f"negative (mean {series['sentiment']['compound']:+.2f}).",
-        f"- Satisfaction: {_satisfaction(satisfaction)} from {satisfaction['responses']} answers.",
+        f"- Satisfaction: {rating_text(satisfaction['mean'])} from {satisfaction['responses']} answers.",
     ]
-
-
-def _satisfaction(satisfaction: dict[str, Any]) -> str:
-    return "–" if satisfaction["mean"] is None else f"{satisfaction['mean']:.1f}/5"
 
 
 def _seconds(value: float | None) -> str:

@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from transcripts.insights_charts import growth_chart, mood_chart
-from transcripts.insights_export import feedback_items, percent
+from transcripts.insights_export import feedback_items, percent, rating_text
 from transcripts.render import STANDALONE_POLICY, STYLE
 
 TABLE_STYLE = """
@@ -40,7 +40,7 @@ def insights_page(report: dict[str, Any]) -> str:
             f"response rate {percent(series['response_rate'])}.</li>",
             f"<li>Mood: {percent(series['sentiment']['positive'])} positive, "
             f"{percent(series['sentiment']['negative'])} negative.</li>",
-            f"<li>Satisfaction: {_rating(satisfaction['mean'])} from {satisfaction['responses']} answers.</li>",
+            f"<li>Satisfaction: {rating_text(satisfaction['mean'])} from {satisfaction['responses']} answers.</li>",
             "</ul>",
             f'<figure>\n{growth_chart(report["sessions"])}\n'
             "<figcaption>Participants per session: newcomers and returning people.</figcaption>\n</figure>",
@@ -65,7 +65,7 @@ def _sessions_table(sessions: list[dict[str, Any]]) -> str:
     rows = [
         (s["slug"], s["starts_at"][:10], s["participants"], s["newcomers"], s["returning"],
          "–" if s["retained"] is None else s["retained"], s["answers"], s["replies"], s["likes"],
-         percent(s["response_rate"]), f"{s['sentiment']['compound']:+.2f}", _rating(s["satisfaction"]["mean"]))
+         percent(s["response_rate"]), f"{s['sentiment']['compound']:+.2f}", rating_text(s["satisfaction"]["mean"]))
         for s in sessions
     ]
     return _table(head, rows)
@@ -98,7 +98,7 @@ def _session(s: dict[str, Any]) -> str:
     if satisfaction["responses"]:
         spread = ", ".join(f"{score}: {count}" for score, count in satisfaction["distribution"].items())
         parts.append(
-            f"<p>Satisfaction: {_rating(satisfaction['mean'])} from {satisfaction['responses']} answers ({spread}).</p>"
+            f"<p>Satisfaction: {rating_text(satisfaction['mean'])} from {satisfaction['responses']} answers ({spread}).</p>"
         )
     feedback = feedback_items(s)
     if feedback:
@@ -113,7 +113,3 @@ def _table(head: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     header = "".join(f"<th>{escape(name)}</th>" for name in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>\n" for row in rows)
     return f'<div class="wide"><table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{body}</tbody>\n</table></div>'
-
-
-def _rating(mean: float | None) -> str:
-    return "–" if mean is None else f"{mean:.1f}/5"

@@ -68,6 +68,12 @@ class Mood:
         counts[mood(score)] += 1
         return Mood(**counts, total_compound=self.total_compound + score)
 
+    def remove(self, score: float) -> Mood:
+        """This mood without one post of compound `score` (one that `add` counted, since hidden or refiled)."""
+        counts = {name: getattr(self, name) for name in MOODS}
+        counts[mood(score)] -= 1
+        return Mood(**counts, total_compound=self.total_compound - score)
+
     def as_dict(self) -> dict[str, Any]:
         """Shares as fractions from 0 to 1, the mean compound, and how many posts they are of."""
         return {

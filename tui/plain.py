@@ -15,8 +15,6 @@ from rich.text import Text
 
 from host.protocol.plain_text import clean
 
-__all__ = ["clean", "plain"]
-
 
 def plain(text: str, style: str | Style = "") -> Text:
     """A participant's `text` as a Rich `Text` to show as is: markup is never parsed."""

@@ -4,6 +4,11 @@ A moderator is sent every event of the log, whole, so this view is a pure
 fold: `apply` each event once, in `seq` order, and the feed, the queues and
 the header follow. An event at or below `last_seq` is a repeat and is
 ignored, which is what makes a resume after a reconnect safe to replay.
+
+A public post is scored for sentiment once, when it arrives, and the
+per-question moods and the sharply negative set are kept up to date as posts
+are approved, hidden, unhidden or refiled: the side panel redraws on every
+change, and reading them must not mean scanning every post of the session.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class Post:
     version: int = 0
     """Bumped on every change, so a rendered copy knows it is stale."""
     mood: float | None = None
-    """VADER's compound score of the body, once asked for (`RoomView.score`)."""
+    """VADER's compound score of the body, taken when it arrives; None for the host's own posts."""
 
 
 @dataclass
@@ -97,6 +102,10 @@ class RoomView:
     banned: dict[str, str] = field(default_factory=dict)
     """By handle key: the handle."""
     post_times: list[float] = field(default_factory=list)
+    moods: dict[int | None, Mood] = field(default_factory=dict)
+    """By question: how its public, shown posts sound (kept as posts come, go and move)."""
+    sharp: set[int] = field(default_factory=set)
+    """Seqs of public, shown posts scored sharply negative, whatever question they answer."""
     satisfaction: list[tuple[str, int, str]] = field(default_factory=list)
     """Answers to the wrap-up question: (handle, score 1 to 5, comment)."""
     last_seq: int = 0
@@ -243,26 +252,13 @@ class RoomView:
         """Posts with open reports, oldest first."""
         return [post for post in self.posts.values() if post.reports]
 
-    def score(self, post: Post) -> float:
-        """The post's compound sentiment score, computed once (scored when first shown, not on replay)."""
-        if post.mood is None:
-            post.mood = compound(post.body)
-        return post.mood
-
     def question_mood(self, number: int | None) -> Mood:
         """How the public answers and replies to question `number` sound so far (the host's posts left out)."""
-        mood = Mood()
-        for post in self.posts.values():
-            if post.question == number and post.status == "visible" and not post.hidden and post.role != "moderator":
-                mood = mood.add(self.score(post))
-        return mood
+        return self.moods.get(number, Mood())
 
     def flagged(self) -> list[Post]:
-        """Public posts scored sharply negative, for a moderator's look; nothing is hidden for it."""
-        return [
-            post for post in self.posts.values()
-            if post.mood is not None and post.mood <= SHARPLY_NEGATIVE and post.status == "visible" and not post.hidden
-        ]
+        """Public posts scored sharply negative, oldest first, for a moderator's look; nothing is hidden for it."""
+        return [self.posts[seq] for seq in sorted(self.sharp)]
 
     def active_mutes(self, now: float) -> list[tuple[str, float]]:
         return sorted((handle, until) for handle, until in self.muted.values() if until > now)
@@ -300,7 +296,10 @@ class RoomView:
             body=message["body"], reply_to=message.get("reply_to"), at=parse_time(message.get("at")) or 0.0,
             status=status, reason=reason,
         )
+        if post.role != "moderator":
+            post.mood = compound(post.body)
         self.posts[post.seq] = post
+        self._count(post, +1)
         self.post_times.append(post.at)
         parent = post.reply_to
         if parent is not None and parent in self.posts:
@@ -309,8 +308,22 @@ class RoomView:
             self.roots.append(post.seq)
         return post
 
-    @staticmethod
-    def _touch(post: Post, **changes: Any) -> None:
+    def _touch(self, post: Post, **changes: Any) -> None:
+        # A change may show, hide or move the post: take it out of the tallies as it was, and back in as it is.
+        self._count(post, -1)
         for name, value in changes.items():
             setattr(post, name, value)
         post.version += 1
+        self._count(post, +1)
+
+    def _count(self, post: Post, sign: int) -> None:
+        """Add the post to (sign +1) or take it from (-1) its question's mood and the sharp set, if it counts."""
+        if post.mood is None or post.status != "visible" or post.hidden:
+            return
+        mood = self.moods.get(post.question, Mood())
+        self.moods[post.question] = mood.add(post.mood) if sign > 0 else mood.remove(post.mood)
+        if post.mood <= SHARPLY_NEGATIVE:
+            if sign > 0:
+                self.sharp.add(post.seq)
+            else:
+                self.sharp.discard(post.seq)

@@ -36,6 +36,7 @@ from host.core.settings import Settings
 from host.core.tokens import new_token, token_hash
 from host.http.writer_links import issue_writer_token, writer_link
 from host.net.own_address import LOCAL_NAMES
+from host.protocol.links import guest_url, page_url
 from host.protocol.saved_tokens import token_file_for
 from host.protocol.times import SystemClock
 from host.store.engines import storage_at
@@ -185,8 +186,8 @@ def demo(db_path: Path | str | None, host: str, port: int, url: str | None) -> N
         base = server.settings.printed_url
         click.echo(f"hashtalk demo: “{spec.title}” ({spec.hashtag}) with {spec.guest.name}")
         click.echo(f"  Q1 drops in {int(spec.pacing.lobby)} s, then a question every {int(spec.pacing.question)} s")
-        click.echo(f"  participants:  {base}/s/{spec.slug}")
-        click.echo(f"  guest link:    {base}/s/{spec.slug}#guest={guest_token}")
+        click.echo(f"  participants:  {page_url(base, spec.slug)}")
+        click.echo(f"  guest link:    {guest_url(base, spec.slug, guest_token)}")
         click.echo(f"  live log:      {base}/api/sessions/{spec.slug}/events")
         click.echo(f"  console:       {this_command()} console {base} --session {spec.slug}")
         click.echo(f"  {token_line}")

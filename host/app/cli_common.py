@@ -18,6 +18,7 @@ import psycopg
 from host.app.database_file import DatabaseFileProblem, check_database_file
 from host.app.running_server import running_server_url
 from host.core.settings import Settings, parse_database
+from host.protocol.links import guest_url
 from host.protocol.plain_text import clean
 from host.store.engines import DatabaseUnreachable
 from host.store.postgres.connections import reason
@@ -116,8 +117,7 @@ def this_command() -> str:
 
 
 def guest_link(settings: Settings, slug: str, guest_token: str) -> str:
-    # In the fragment, so the token never reaches a server log.
-    return f"{settings.printed_url}/s/{slug}#guest={guest_token}"
+    return guest_url(settings.printed_url, slug, guest_token)
 
 
 def state_text(state: str, question: int | None, count: int) -> str:

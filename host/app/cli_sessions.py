@@ -21,6 +21,7 @@ from host.core.moderation import MODERATION_KINDS
 from host.core.sessionfile import SessionFileError, load_session_file, refuse_past_start
 from host.core.tokens import new_token, token_hash
 from host.live.room import load_state
+from host.protocol.links import page_url
 from host.protocol.plain_text import clean
 from host.protocol.times import SystemClock, parse_iso
 from host.store.engines import storage_at
@@ -64,7 +65,7 @@ def session_add(file: Path, start_now: bool, db_path: Path | str | None, url: st
     except SessionExists:
         raise click.ClickException(f"a session “{spec.slug}” already exists in {settings.database_name}") from None
     click.echo(f"added {spec.slug}: {clean(spec.title)} ({spec.hashtag}), starts {local_time(spec.starts_at)}")
-    click.echo(f"  participants: {settings.printed_url}/s/{spec.slug}")
+    click.echo(f"  participants: {page_url(settings.printed_url, spec.slug)}")
     click.echo(
         f"  guest link:   {guest_link(settings, spec.slug, guest_token)}  (give it to {clean(spec.guest.name)} only)"
     )

@@ -10,7 +10,9 @@ from host.core.settings import Settings
 from host.http.recap_api import public_recap_url
 from host.live.room import Room
 from host.live.rooms import Rooms
+from host.net.own_address import link_base
 from host.protocol.frames import MAX_NUMBER
+from host.protocol.links import page_url
 from host.protocol.times import iso
 from host.store.interface import Storage
 
@@ -47,6 +49,7 @@ async def show_session(request: Request) -> JSONResponse:
             "seq": room.head,
             **(await _counts(request, room)),
             "max_post_chars": settings.max_post_chars,
+            "url": page_url(link_base(request), room.spec.slug),
             "recap_url": await recap_url(request, room),
         }
     )

@@ -25,6 +25,7 @@ from host.http.writer_links import issue_writer_token, writer_link
 from host.live.rooms import Rooms
 from host.net.access import is_moderator_token
 from host.net.own_address import link_base
+from host.protocol.links import guest_url, page_url
 from host.protocol.refusal import Refused
 from host.store.interface import SessionExists, Storage
 
@@ -40,7 +41,12 @@ async def check_moderator(request: Request) -> JSONResponse:
 
 
 async def create_session(request: Request) -> JSONResponse:
-    """`POST /api/sessions`: schedule a new session; answers with its guest token, shown this once."""
+    """`POST /api/sessions`: schedule a new session; answers with its guest token and link, shown this once.
+
+    The links are built from the server's public URL, so a console that reaches
+    the server by another address (a tunnel, a private name) still hands out
+    links that work for the guest and the participants.
+    """
     if (denied := await _denied(request)) is not None:
         return denied
     spec = await _spec_from_body(request)
@@ -55,8 +61,16 @@ async def create_session(request: Request) -> JSONResponse:
     except SessionExists:
         return _error(409, "session_exists", f"A session “{spec.slug}” exists already; pick another slug.")
     await rooms.get(spec.slug)  # the scheduler takes it from here
+    base = link_base(request)
     return JSONResponse(
-        {"slug": spec.slug, "guest_token": guest_token, "session": session_to_data(spec)}, status_code=201
+        {
+            "slug": spec.slug,
+            "guest_token": guest_token,
+            "link": guest_url(base, spec.slug, guest_token),
+            "page": page_url(base, spec.slug),
+            "session": session_to_data(spec),
+        },
+        status_code=201,
     )
 
 

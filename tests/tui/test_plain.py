@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from tui.plain import clean, plain
+from host.protocol.plain_text import clean
+from tui.plain import plain
 
 TERMINAL_ACTORS = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

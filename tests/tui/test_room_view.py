@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from host.protocol.durations import parse_duration
 from tui.config import Backoff
-from tui.countdown import countdown
+from tui.countdown import clock_face, countdown
 from tui.definition_form import next_in_series, questions_to_text, text_to_questions
-from tui.durations import clock_face, parse_duration
 from tui.feed_filter import parse_filter
 from tui.room_view import RoomView
 
@@ -47,6 +47,28 @@ def test_moderation_events_fold_into_the_queues() -> None:
     assert [h for h, _ in room.active_mutes(0)] == ["Bob"] and room.is_banned("EVE")
     room.apply({"seq": 7, "kind": "unmute", "at": AT, "handle": "bob", "by": "host"})
     assert room.active_mutes(0) == []
+
+
+def test_the_moods_and_the_flag_follow_posts_as_they_are_hidden_approved_and_refiled() -> None:
+    """Each public post is scored on arrival; hide, unhide, approve and refile move it in and out of the tallies."""
+    room = RoomView("chat")
+    nasty = message(1, "bob") | {"message": message(1, "bob")["message"] | {"body": "Awful, stupid, I hate it."}}
+    room.apply(nasty)
+    room.apply(message(2, "host") | {"message": message(2, "host")["message"] | {"role": "moderator"}})
+    assert room.posts[1].mood is not None and room.posts[2].mood is None  # the host's posts are not scored
+    assert [p.seq for p in room.flagged()] == [1] and room.question_mood(1).negative == 1
+    room.apply({"seq": 3, "kind": "hide", "at": AT, "target": 1, "by": "host", "author": "bob", "reason": ""})
+    assert room.flagged() == [] and room.question_mood(1).posts == 0
+    room.apply({"seq": 4, "kind": "unhide", "at": AT, "target": 1, "by": "host", "message": nasty["message"]})
+    assert [p.seq for p in room.flagged()] == [1] and room.question_mood(1).negative == 1
+    room.apply({"seq": 5, "kind": "refile", "at": AT, "target": 1, "question": 2, "by": "host"})
+    assert room.question_mood(1).posts == 0 and room.question_mood(2).negative == 1
+    held = message(6, "eve") | {"kind": "held", "reason": "pre-moderation"}
+    held["message"] = held["message"] | {"body": "What a disgusting, terrible waste."}
+    room.apply(held)
+    assert [p.seq for p in room.flagged()] == [1]  # waiting for review: not shown, so not flagged yet
+    room.apply({"seq": 7, "kind": "approve", "at": AT, "target": 6, "by": "host", "message": held["message"]})
+    assert [p.seq for p in room.flagged()] == [1, 6] and room.question_mood(1).negative == 1
 
 
 def test_the_countdown_names_the_next_step() -> None:

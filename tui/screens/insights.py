@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from transcripts.insights_export import feedback_items, percent, rating_text
 from tui.console import HashtalkConsole
 from tui.http_api import ApiError
 from tui.plain import plain
@@ -85,7 +86,8 @@ class InsightsScreen(Screen[None]):
 
 
 def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.0f}%"
+    # The documents' rounding and dash, without their space: the console's columns are narrow.
+    return percent(share, gap="")
 
 
 def series_text(series: dict[str, Any]) -> Text:
@@ -96,18 +98,16 @@ def series_text(series: dict[str, Any]) -> Text:
     text.append(f"kept to the next session {_percent(series['retention_rate'])} · ")
     text.append(f"response rate {_percent(series['response_rate'])} · ")
     text.append(f"mood {series['sentiment']['compound']:+.2f} · ")
-    rating = "–" if satisfaction["mean"] is None else f"{satisfaction['mean']:.1f}/5"
-    text.append(f"rating {rating} from {satisfaction['responses']}")
+    text.append(f"rating {rating_text(satisfaction['mean'])} from {satisfaction['responses']}")
     return text
 
 
 def session_row(session: dict[str, Any]) -> tuple[Any, ...]:
-    rating = session["satisfaction"]["mean"]
     return (
         plain(session["slug"]), session["starts_at"][:10], session["participants"], session["newcomers"],
         session["returning"], "–" if session["retained"] is None else session["retained"], session["answers"],
         session["replies"], session["likes"], _percent(session["response_rate"]),
-        f"{session['sentiment']['compound']:+.2f}", "–" if rating is None else f"{rating:.1f}",
+        f"{session['sentiment']['compound']:+.2f}", rating_text(session["satisfaction"]["mean"]),
     )
 
 
@@ -132,9 +132,7 @@ def session_text(session: dict[str, Any]) -> Text:
             text.append(f"  #{post['seq']} {post['compound']:+.2f} ")
             text.append_text(plain(f"{post['author'] or 'a participant'}: {post['body']}"))
             text.append("\n")
-    feedback = [f"{asked['author'] or 'a participant'} asked {', '.join(asked['asked'])}: {asked['body']}"
-                for asked in session["feedback"]]
-    feedback += [f"rated {c['score']}/5: {c['comment']}" for c in session["satisfaction"]["comments"]]
+    feedback = feedback_items(session)
     if feedback:
         text.append("\nfeedback for the organisation\n", "bold")
         for line in feedback:

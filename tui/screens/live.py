@@ -42,6 +42,8 @@ class LiveScreen(ModerationActions):
         self.link_status = LinkStatus("connecting")
         self.writer_link: str | None = None
         """The recap editor's link, asked for once the session has ended."""
+        self.page_link: str | None = None
+        """The participants' page as the server links it (from its public URL), once the API has answered."""
 
     def compose(self) -> ComposeResult:
         timezone = self.app.config.timezone
@@ -84,6 +86,7 @@ class LiveScreen(ModerationActions):
             return  # the connection line already says the server is away
         self.room.online = session.get("online", self.room.online)
         self.room.participants = session.get("participants", self.room.participants)
+        self.page_link = session.get("url", self.page_link)
         self.post_message(RoomChanged(self.room.revision))
 
     def _on_frame(self, frame: dict[str, Any]) -> None:
@@ -167,14 +170,20 @@ class LiveScreen(ModerationActions):
     def action_help(self) -> None:
         self.app.push_screen(Help())
 
-    def action_show_link(self) -> None:
+    @work(exclusive=True, group="show-link")
+    async def action_show_link(self) -> None:
         """The writers' link once the session has ended; before that, the page participants open."""
         if self.writer_link:
             self.app.push_screen(ShowLink("The recap editor, for the writers:", self.writer_link, what="writer link",
                                           note="Give it to the writers only: it lets them edit and publish the recap."))
-        else:
-            self.app.push_screen(ShowLink("The session's page, for participants:",
-                                          f"{self.app.config.base}/s/{self.slug}", what="page's link"))
+            return
+        if self.page_link is None:  # l pressed before the first count came back: ask now
+            try:
+                self.page_link = (await self.app.api.session(self.slug))["url"]
+            except ApiError as error:
+                self.notify(f"No page link: {error.message}", severity="warning")
+                return
+        self.app.push_screen(ShowLink("The session's page, for participants:", self.page_link, what="page's link"))
 
     def action_insights(self) -> None:
         if self.room.hashtag:

@@ -25,6 +25,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from host.protocol.durations import format_duration, parse_duration
 from host.protocol.limits import (
     MAX_ANNOUNCEMENT_CHARS,
     MAX_EXTEND_SECONDS,
@@ -33,7 +34,6 @@ from host.protocol.limits import (
     MAX_SLOW_SECONDS,
 )
 from tui.console import HashtalkConsole
-from tui.durations import format_duration, parse_duration
 from tui.link import LinkError
 from tui.room_view import Post
 from tui.screens.ask import WHY_PLACEHOLDER, Ask

@@ -165,9 +165,9 @@ class SessionsScreen(Screen[None]):
     def _created(self, answer: dict[str, Any] | None) -> None:
         if answer is None:
             return
-        link = f"{self.app.config.base}/s/{answer['slug']}#guest={answer['guest_token']}"
+        # The server builds the link from its public URL: the address this console reaches it by may be private.
         self.app.push_screen(ShowLink(
-            f"{answer['slug']} is scheduled. The guest's link:", link, what="guest link",
+            f"{answer['slug']} is scheduled. The guest's link:", answer["link"], what="guest link",
             note="Give it to the guest only. It is shown this once: note it down before you close this.",
         ))
         self.action_refresh()

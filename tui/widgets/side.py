@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static
 
-from tui.durations import format_duration
+from host.protocol.durations import format_duration
+from transcripts.insights_export import rating_text
 from tui.plain import plain
 from tui.room_view import Post, RoomView
 
@@ -98,7 +99,7 @@ class Side(VerticalScroll):
         if room.satisfaction:
             scores = [score for _handle, score, _comment in room.satisfaction]
             text.append("\nhow was it ", style("side--heading"))
-            text.append(f"{sum(scores) / len(scores):.1f}/5", style("side--count"))
+            text.append(rating_text(sum(scores) / len(scores)), style("side--count"))
             text.append(f" from {len(scores)}", style("side--empty"))
         return text
 
