@@ -12,7 +12,6 @@ from host.core.sessionfile import SessionFileError, load_session_file, pacing_du
 from host.protocol import limits
 from host.protocol.durations import format_duration
 from tests.host.test_sessionfile import GOOD
-from tui import durations as console_durations
 from tui.screens import live_actions
 from tui.session_file import read_session_file
 
@@ -23,14 +22,14 @@ LIMITS = {name for name in vars(limits) if name.startswith(("MAX_", "DEFAULT_"))
 @pytest.mark.parametrize("text", ["90s", "10m", "1h30m", "45", "1d", "1H 30M", "1.5", "0", "2h0m5s", "24h"])
 def test_the_console_and_the_session_file_read_a_duration_alike(text: str) -> None:
     """Every duration the console's prompts read, a session file reads as the same number of seconds."""
-    assert pacing_duration(text, "pacing.lobby") == console_durations.parse_duration(text)
+    assert pacing_duration(text, "pacing.lobby") == live_actions.parse_duration(text)
 
 
 @pytest.mark.parametrize("text", ["soon", "", "-5s", "m", "10m5h", "9" * 10 + "s"])
 def test_the_console_and_the_session_file_refuse_alike(text: str) -> None:
     """What the console refuses as a duration, a session file refuses too, naming the field."""
     with pytest.raises(ValueError):
-        console_durations.parse_duration(text)
+        live_actions.parse_duration(text)
     with pytest.raises(SessionFileError, match="^pacing.lobby: "):
         pacing_duration(text, "pacing.lobby")
 
