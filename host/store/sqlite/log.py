@@ -13,6 +13,7 @@ from typing import Any
 
 import aiosqlite
 
+from host.store.projection import projection
 from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
 from host.store.sqlite.connections import SqliteConnections, first_row
 
@@ -98,47 +99,5 @@ async def insert_events(db: aiosqlite.Connection, session_id: int, events: Seque
             "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
             (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
         )
-        if event.message_key is not None:
-            await _insert_message(db, session_id, event)
-        if event.reaction_by is not None:
-            await _toggle_reaction(db, session_id, event)
-        if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
-            column, value = update
-            if column == "question":
-                value = event.data["question"]
-            await db.execute(
-                f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
-                (value, session_id, event.data["target"]),
-            )
-
-
-# How an event changes the message it targets: (column, value); a refile takes the event's question.
-_MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
-    "approve": ("status", "visible"),
-    "reject": ("status", "rejected"),
-    "hide": ("hidden", 1),
-    "unhide": ("hidden", 0),
-    "refile": ("question", "question"),
-}
-
-
-async def _insert_message(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
-    assert event.message_key is not None
-    message = event.data["message"]
-    author_key, cid = event.message_key
-    await db.execute(
-        "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            session_id, event.seq, message["author"], author_key, message["role"], message["question"],
-            message["body"], message["reply_to"], event.at, cid, "held" if event.kind == "held" else "visible",
-        ),
-    )
-
-
-async def _toggle_reaction(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
-    key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
-    if event.data["on"]:
-        await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (?, ?, ?, ?)", key)
-    else:
-        await db.execute("DELETE FROM reactions WHERE session_id = ? AND target = ? AND emoji = ? AND by_key = ?", key)
+        for sql, params in projection(session_id, event):
+            await db.execute(sql, params)
