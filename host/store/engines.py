@@ -9,19 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
-
 from host.core.settings import parse_database
 from host.store.interface import Storage
-from host.store.postgres import DatabaseUnreachable, PostgresStorage, SeqTaken
+from host.store.postgres import DatabaseUnreachable, PostgresStorage
 from host.store.sqlite import SqliteStorage
 
-__all__ = [
-    "Database", "DatabaseDown", "DatabaseUnreachable", "SeqTaken", "is_postgres", "parse_database", "storage_at",
-]
-
-DatabaseDown = psycopg.OperationalError
-"""A database server that stopped answering mid-way (a restart, a cut): the operation may or may not have been done."""
+__all__ = ["Database", "DatabaseUnreachable", "is_postgres", "parse_database", "storage_at"]
 
 Database = Path | str
 """Where the data is: a SQLite file's path, or a PostgreSQL address (see `host.core.settings.parse_database`)."""

@@ -20,6 +20,22 @@ class HandleTaken(Exception):
     """Someone in this session already has a handle with this key."""
 
 
+class SeqTaken(Exception):
+    """An append whose events do not follow the session's head (a `seq` is in the log already): nothing was written.
+
+    Another append, often another process's, got there first: the caller reads the newer log and decides again.
+    """
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer (a server restarting, a cut, a file locked too long, a disk error).
+
+    Each engine turns its driver's own errors of this sort into this one. A
+    write may or may not have been done: the caller may say "try again", and a
+    resend must find what was stored (a message's cid).
+    """
+
+
 class StaleBase(Exception):
     """A recap save was based on a version that is no longer the latest; `head` is the latest."""
 

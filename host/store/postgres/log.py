@@ -22,17 +22,13 @@ import psycopg
 
 from host.store.postgres.connections import Connection, PostgresConnections
 from host.store.projection import projection
-from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
+from host.store.rows import Counts, MessageRow, NewEvent, SeqTaken, StoredEvent
 
 LOG_CHANNEL = "hashtalk_log"
 """Where a commit to a log is announced, as `SESSION_ID:HEAD`: a wake-up, never the events themselves."""
 
 DECODE_IN_THREAD = 500
 """A read of more events than this decodes them off the event loop (a whole transcript is 160,000)."""
-
-
-class SeqTaken(psycopg.IntegrityError):
-    """An append whose first `seq` does not follow the session's head: another append got there first."""
 
 
 class LogTables(PostgresConnections):

@@ -8,14 +8,15 @@ after a crash.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import aiosqlite
 
 from host.store.projection import projection
-from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
-from host.store.sqlite.connections import SqliteConnections, first_row
+from host.store.rows import Counts, MessageRow, NewEvent, SeqTaken, StoredEvent
+from host.store.sqlite.connections import SqliteConnections, all_rows, first_row
 
 
 class LogTables(SqliteConnections):
@@ -45,8 +46,7 @@ class LogTables(SqliteConnections):
             sql += " LIMIT ?"
             params.append(limit)
         # The log reader's rows are already StoredEvents, decoded in its thread.
-        events: Iterable[Any] = await self._read_log.execute_fetchall(sql, params)
-        return list(events)
+        return await all_rows(self._read_log, sql, params)
 
     async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
         async with self._transaction() as db:
@@ -93,11 +93,19 @@ class LogTables(SqliteConnections):
 
 
 async def insert_events(db: aiosqlite.Connection, session_id: int, events: Sequence[NewEvent]) -> None:
-    """Events with their projection rows: the one way anything enters a log, live or imported."""
+    """Events with their projection rows: the one way anything enters a log, live or imported.
+
+    A `seq` that is in the log already is refused as SeqTaken, the engine-neutral refusal the room retries on.
+    """
     for event in events:
-        await db.execute(
-            "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-            (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
-        )
+        try:
+            await db.execute(
+                "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
+            )
+        except sqlite3.IntegrityError as error:
+            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+                raise SeqTaken(f"session {session_id}: seq {event.seq} is taken") from None
+            raise
         for sql, params in projection(session_id, event):
             await db.execute(sql, params)
