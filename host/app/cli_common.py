@@ -20,7 +20,7 @@ from host.app.running_server import running_server_url
 from host.core.settings import Settings, parse_database
 from host.protocol.plain_text import clean
 from host.store.engines import DatabaseUnreachable
-from host.store.interface import DatabaseUnavailable
+from host.store.interface import DatabaseUnavailable, NewerSchema
 from host.store.postgres.connections import reason
 
 T = TypeVar("T")
@@ -96,7 +96,7 @@ def run_async(make: Callable[[], Awaitable[T]]) -> T:
     except sqlite3.DatabaseError as error:
         # The file passed the checks up front but SQLite found it damaged further in.
         raise click.ClickException(f"the database cannot be used: {error}; `hashtalk db check` says more") from None
-    except (DatabaseUnreachable, DatabaseUnavailable) as error:
+    except (DatabaseUnreachable, DatabaseUnavailable, NewerSchema) as error:
         raise click.ClickException(str(error)) from None
     except psycopg.OperationalError as error:
         # The server went away mid-command (a restart, a network cut): what it said, not a traceback.

@@ -36,6 +36,21 @@ class DatabaseUnavailable(Exception):
     """
 
 
+class NewerSchema(Exception):
+    """The database was migrated by a newer hashtalk than this one: opening it would misread what it holds."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database has schema version {found}, and this hashtalk knows {known}: upgrade hashtalk first"
+        )
+
+    @classmethod
+    def check(cls, found: int, known: int) -> None:
+        """Refuse a database whose schema version is past the migrations this hashtalk has (each engine's migrate)."""
+        if found > known:
+            raise cls(found, known)
+
+
 class StaleBase(Exception):
     """A recap save was based on a version that is no longer the latest; `head` is the latest."""
 

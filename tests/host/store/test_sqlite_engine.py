@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from host.store.engines import storage_at
-from host.store.interface import DatabaseUnavailable, NewEvent, StoredEvent
+from host.store.interface import DatabaseUnavailable, NewerSchema, NewEvent, StoredEvent
 from host.store.sqlite import SqliteStorage
 from host.store.sqlite.migrations import MIGRATIONS
 from tests.conftest import T0, make_spec
@@ -61,3 +61,16 @@ async def test_a_file_locked_too_long_is_database_unavailable(tmp_path: Path) ->
             locker.close()
         await storage.append(session_id, [NewEvent(1, "announcement", T0, {"body": "hi", "by": "host"})])
         assert await storage.head(session_id) == 1
+
+
+async def test_a_file_from_a_newer_hashtalk_is_refused(tmp_path: Path) -> None:
+    """A file whose schema is past this hashtalk's migrations is refused with a sentence, and left as it was."""
+    db_path = tmp_path / "hashtalk.db"
+    with sqlite3.connect(db_path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(NewerSchema, match=f"schema version {len(MIGRATIONS) + 1}.*upgrade hashtalk first"):
+        async with SqliteStorage(db_path):
+            pass
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS) + 1,)
+        assert db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
