@@ -62,11 +62,6 @@ __all__ = [
 class Storage(Protocol):
     """Sessions, their logs and projections, people, tokens and recaps, in one engine."""
 
-    @property
-    def location(self) -> str:
-        """Where the data lives (a file, a database address): tells two stores apart, e.g. in a cache key."""
-        ...
-
     async def open(self) -> None:
         """Connect, and bring the schema up to date; on failure nothing is left open."""
         ...

@@ -37,10 +37,6 @@ class PostgresConnections:
         self._pool_size = pool_size
         self._pool: AsyncConnectionPool[Connection] | None = None
 
-    @property
-    def location(self) -> str:
-        return printable_database(self.url)
-
     async def open(self) -> None:
         # One connection first, outside the pool: a wrong password or a server that is down is then a
         # sentence at once, where a pool would retry in the background until its timeout.

@@ -133,8 +133,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> int:
-    """Run the migrations this database has not had yet, in one transaction; returns how many ran."""
+async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> None:
+    """Run the migrations this database has not had yet, in one transaction."""
     async with connection.transaction():
         await connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         await connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -150,7 +150,6 @@ async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> in
             for statement in _statements(script):
                 await connection.execute(statement.encode())
         await connection.execute("UPDATE schema_version SET version = %s", (len(MIGRATIONS),))
-        return len(MIGRATIONS) - version
 
 
 def _statements(script: str) -> list[str]:

@@ -35,10 +35,6 @@ class SqliteConnections:
         # interleave with another coroutine's statements.
         self._write_lock = asyncio.Lock()
 
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -16,10 +16,9 @@ from tests.conftest import T0, make_spec
 
 
 async def test_a_file_is_migrated_once_and_keeps_its_data(tmp_path: Path) -> None:
-    """A new file gets every migration; opened again it keeps its rows, and its location names the file."""
+    """A new file gets every migration; opened again it keeps its rows."""
     db_path = tmp_path / "nested" / "hashtalk.db"
     async with storage_at(db_path) as storage:
-        assert storage.location == str(db_path)
         await storage.add_session(make_spec(), "g", T0)
     async with storage_at(db_path) as storage:
         assert await storage.slugs() == ["chat"]
