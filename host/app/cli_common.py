@@ -21,6 +21,7 @@ from host.core.settings import Settings, parse_database
 from host.protocol.links import guest_url
 from host.protocol.plain_text import clean
 from host.store.engines import DatabaseUnreachable
+from host.store.interface import DatabaseUnavailable, NewerSchema
 from host.store.postgres.connections import reason
 
 T = TypeVar("T")
@@ -99,7 +100,7 @@ def run_async(make: Callable[[], Awaitable[T]], *, database: str = "the database
         raise click.ClickException(
             f"{database} cannot be used as a hashtalk database: {error}; `hashtalk db check` says more"
         ) from None
-    except DatabaseUnreachable as error:
+    except (DatabaseUnreachable, DatabaseUnavailable, NewerSchema) as error:
         raise click.ClickException(str(error)) from None
     except psycopg.OperationalError as error:
         # The server went away mid-command (a restart, a network cut): what it said, not a traceback.

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from host.app.cli_common import db_option, run_async, settings_for
-from host.core.settings import POSTGRES_SCHEMES
+from host.core.settings import POSTGRES_SCHEMES, printable_database
 from host.protocol.plain_text import clean
 from host.store.check import Report, check_database
 from host.store.engines import is_postgres, storage_at
@@ -134,7 +134,7 @@ def db_copy(source: Path, target: str) -> None:
     # Read as --db reads it: a bare path is a file, whatever string it is.
     if not target.startswith(POSTGRES_SCHEMES):
         raise click.ClickException(f"{target!r} is not a PostgreSQL address: postgresql://USER@HOST:PORT/DB")
-    printable = storage_at(target).location
+    printable = printable_database(target)
     lock = ServerLock(source)
     try:
         lock.acquire("copying it into PostgreSQL")

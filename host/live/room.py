@@ -45,8 +45,8 @@ from host.protocol.frames import (
 )
 from host.protocol.refusal import Refused
 from host.protocol.times import Clock, iso
-from host.store.engines import DatabaseDown, SeqTaken, is_postgres
-from host.store.interface import NewEvent, Storage, StoredEvent, StoredSession
+from host.store.engines import is_postgres
+from host.store.interface import DatabaseUnavailable, NewEvent, SeqTaken, Storage, StoredEvent, StoredSession
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +323,7 @@ class Room:
                     return decided, await self._carry_out(decided)
                 except SeqTaken:
                     await self._caught_up()
-        except DatabaseDown as error:
+        except DatabaseUnavailable as error:
             log.warning("session %s: the database did not answer: %s", self.spec.slug, error)
             # Stored or not is unknown when a commit's answer is lost: the resend finds it by its cid.
             raise Refused(

@@ -16,14 +16,12 @@ from typing import Any
 
 from host.core.identity import Identity
 from host.store.interface import Storage, StoredEvent, StoredSession
+from host.store.projection import MESSAGE_KINDS, message_columns, message_update
 
 PAGE = 5_000
 """Events read at a time: a long session's log is checked without holding all of it."""
 MAX_GAP_PROBES = 1_000
 """Seqs looked up in the messages table per session to name the rows a gap in the log left behind."""
-
-_STATUS_AFTER = {"approve": "visible", "reject": "rejected"}
-_HIDDEN_AFTER = {"hide": True, "unhide": False}
 
 
 @dataclass(frozen=True)
@@ -54,30 +52,18 @@ class _Replay:
         self.head = event.seq
         self.events += 1
         data = event.data
-        if event.kind in ("message", "held"):
+        if event.kind in MESSAGE_KINDS:
+            self.messages[event.seq] = message_columns(event.kind, event.at, data)
             message = data["message"]
-            self.messages[event.seq] = {
-                "author": message["author"],
-                "role": message["role"],
-                "question": message["question"],
-                "body": message["body"],
-                "reply_to": message["reply_to"],
-                "at": event.at,
-                "status": "held" if event.kind == "held" else "visible",
-                "hidden": False,
-            }
             if message["role"] == "participant":
                 self.participant_authors.setdefault(_key(message["author"]), message["author"])
         elif event.kind == "reaction":
             by = self.reactions.setdefault((data["target"], data["emoji"]), set())
             (by.add if data["on"] else by.discard)(_key(data["by"]))
-        elif (target := self.messages.get(data.get("target", 0))) is not None:
-            if event.kind in _STATUS_AFTER:
-                target["status"] = _STATUS_AFTER[event.kind]
-            elif event.kind in _HIDDEN_AFTER:
-                target["hidden"] = _HIDDEN_AFTER[event.kind]
-            elif event.kind == "refile":
-                target["question"] = data["question"]
+        elif (update := message_update(event.kind, data)) and (target := self.messages.get(data.get("target", 0))):
+            # The same rule the engines' appends follow; a target that is no message changes nothing.
+            column, value = update
+            target[column] = value
 
 
 async def check_database(storage: Storage) -> Report:

@@ -9,31 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
-
 from host.core.settings import parse_database
 from host.store.interface import Storage
-from host.store.postgres import DatabaseUnreachable, PostgresStorage, SeqTaken
+from host.store.postgres import DatabaseUnreachable, PostgresStorage
 from host.store.sqlite import SqliteStorage
 
-__all__ = [
-    "Database", "DatabaseDown", "DatabaseUnreachable", "SeqTaken", "is_postgres", "parse_database", "storage_at",
-]
+__all__ = ["DatabaseUnreachable", "is_postgres", "parse_database", "storage_at"]
 
-DatabaseDown = psycopg.OperationalError
-"""A database server that stopped answering mid-way (a restart, a cut): the operation may or may not have been done."""
-
-Database = Path | str
-"""Where the data is: a SQLite file's path, or a PostgreSQL address (see `host.core.settings.parse_database`)."""
-
-
-def is_postgres(database: Database) -> bool:
+def is_postgres(database: Path | str) -> bool:
     """The data is in PostgreSQL, where several processes may serve it at once."""
     return isinstance(database, str)
 
 
-def storage_at(database: Database) -> Storage:
-    """The storage kept at this path or address, not yet open (`async with storage_at(where) as storage:`)."""
+def storage_at(database: Path | str) -> Storage:
+    """The storage kept at this path or address (see `parse_database`), not yet open (`async with storage_at(where) as storage:`)."""
     if isinstance(database, str):
         return PostgresStorage(database)
     return SqliteStorage(database)

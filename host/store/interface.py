@@ -7,7 +7,9 @@ event that changes them, so they never disagree with the log.
 
 An engine is opened once per process (`async with storage:`) and shared by
 every room. Its rows and refusals are in `host.store.rows`, re-exported here so
-a caller imports storage from one place. The contract tests in
+a caller imports storage from one place. Every engine
+refuses with those exceptions, never its driver's: a database that does not
+answer is DatabaseUnavailable on any engine. The contract tests in
 `tests/host/store/` hold every engine to these promises.
 """
 
@@ -19,14 +21,17 @@ from typing import Any, Protocol, Self
 from host.core.session import SessionSpec
 from host.store.rows import (
     Counts,
+    DatabaseUnavailable,
     HandleTaken,
     ImportedParticipant,
     KeptInsights,
     MessageRow,
+    NewerSchema,
     NewEvent,
     Participant,
     PublishedRecap,
     RecapVersion,
+    SeqTaken,
     SessionExists,
     StaleBase,
     StoredEvent,
@@ -35,14 +40,17 @@ from host.store.rows import (
 
 __all__ = [
     "Counts",
+    "DatabaseUnavailable",
     "HandleTaken",
     "ImportedParticipant",
     "KeptInsights",
     "MessageRow",
+    "NewerSchema",
     "NewEvent",
     "Participant",
     "PublishedRecap",
     "RecapVersion",
+    "SeqTaken",
     "SessionExists",
     "StaleBase",
     "Storage",
@@ -53,11 +61,6 @@ __all__ = [
 
 class Storage(Protocol):
     """Sessions, their logs and projections, people, tokens and recaps, in one engine."""
-
-    @property
-    def location(self) -> str:
-        """Where the data lives (a file, a database address): tells two stores apart, e.g. in a cache key."""
-        ...
 
     async def open(self) -> None:
         """Connect, and bring the schema up to date; on failure nothing is left open."""
@@ -162,8 +165,7 @@ class Storage(Protocol):
         """Commit events and their projection rows all together, or none of them.
 
         The caller numbers them; a batch with a `seq` already in the log is
-        refused (with the engine's own integrity error) and nothing of it is
-        written. A `message_key` adds a message, `reaction_by` toggles a
+        refused as SeqTaken and nothing of it is written. A `message_key` adds a message, `reaction_by` toggles a
         reaction; approve, reject, hide, unhide and refile change the message
         their `target` names.
         """

@@ -20,6 +20,37 @@ class HandleTaken(Exception):
     """Someone in this session already has a handle with this key."""
 
 
+class SeqTaken(Exception):
+    """An append whose events do not follow the session's head (a `seq` is in the log already): nothing was written.
+
+    Another append, often another process's, got there first: the caller reads the newer log and decides again.
+    """
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer (a server restarting, a cut, a file locked too long, a disk error).
+
+    Each engine turns its driver's own errors of this sort into this one. A
+    write may or may not have been done: the caller may say "try again", and a
+    resend must find what was stored (a message's cid).
+    """
+
+
+class NewerSchema(Exception):
+    """The database was migrated by a newer hashtalk than this one: opening it would misread what it holds."""
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database has schema version {found}, and this hashtalk knows {known}: upgrade hashtalk first"
+        )
+
+    @classmethod
+    def check(cls, found: int, known: int) -> None:
+        """Refuse a database whose schema version is past the migrations this hashtalk has (each engine's migrate)."""
+        if found > known:
+            raise cls(found, known)
+
+
 class StaleBase(Exception):
     """A recap save was based on a version that is no longer the latest; `head` is the latest."""
 

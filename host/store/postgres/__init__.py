@@ -10,14 +10,14 @@ from __future__ import annotations
 from host.store.interface import Storage
 from host.store.postgres.connections import DatabaseUnreachable
 from host.store.postgres.insights import InsightTables
-from host.store.postgres.log import LOG_CHANNEL, LogTables, SeqTaken
+from host.store.postgres.log import LOG_CHANNEL, LogTables
 from host.store.postgres.people import PeopleTables
 from host.store.postgres.presence import PresenceTables
 from host.store.postgres.recaps import RecapTables
 from host.store.postgres.sessions import SessionTables
 from host.store.postgres.tokens import TokenTables
 
-__all__ = ["LOG_CHANNEL", "DatabaseUnreachable", "PostgresStorage", "SeqTaken"]
+__all__ = ["LOG_CHANNEL", "DatabaseUnreachable", "PostgresStorage"]
 
 
 class PostgresStorage(

@@ -17,6 +17,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from host.core.settings import printable_database
 from host.store.postgres.migrations import migrate
+from host.store.rows import DatabaseUnavailable
 
 Connection = psycopg.AsyncConnection[tuple[Any, ...]]
 
@@ -35,10 +36,6 @@ class PostgresConnections:
         self.url = url
         self._pool_size = pool_size
         self._pool: AsyncConnectionPool[Connection] | None = None
-
-    @property
-    def location(self) -> str:
-        return printable_database(self.url)
 
     async def open(self) -> None:
         # One connection first, outside the pool: a wrong password or a server that is down is then a
@@ -88,9 +85,18 @@ class PostgresConnections:
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
+        """A connection of the pool; the server not answering while it is used is DatabaseUnavailable.
+
+        Every statement of the engine runs inside this block, so psycopg's
+        OperationalError (a restart, a cut, no connection free in time) never
+        reaches the code above storage.
+        """
         assert self._pool is not None, "storage is not open"
-        async with self._pool.connection() as connection:
-            yield connection
+        try:
+            async with self._pool.connection() as connection:
+                yield connection
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"the PostgreSQL database stopped answering: {reason(error)}") from error
 
     async def _rows(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         async with self._connection() as connection:

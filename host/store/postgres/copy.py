@@ -3,7 +3,9 @@
 Every table is read from one snapshot of the file and written with COPY in
 one transaction, ids included (a session keeps its id, so links and caches
 that name it still hold). The copy is then read back: the rows of each table
-and every session's head `seq` must be the file's.
+and every session's head `seq` must be the file's. Each table's columns are
+the target's own; a table or column on one side that the other lacks refuses
+the copy before it starts, so nothing a later migration adds is left behind.
 """
 
 from __future__ import annotations
@@ -16,22 +18,23 @@ from typing import Any
 from host.store.postgres.connections import Connection, connect
 from host.store.postgres.migrations import migrate
 
-# Parents before children; each with its columns, and the ones SQLite keeps as 0/1 that PostgreSQL types as boolean.
-TABLES: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = (
-    ("sessions", ("id", "slug", "spec", "guest_token_hash", "created_at"), frozenset()),
-    ("events", ("session_id", "seq", "kind", "at", "data"), frozenset()),
-    ("participants", ("session_id", "handle_key", "handle", "token_hash", "joined_at", "quote", "join_hash"), frozenset()),
-    ("handle_keys", ("session_id", "key", "handle_key"), frozenset()),
-    ("messages", ("session_id", "seq", "author", "author_key", "role", "question", "body", "reply_to", "at", "cid",
-                  "status", "hidden"), frozenset({"hidden"})),
-    ("reactions", ("session_id", "target", "by_key", "emoji"), frozenset()),
-    ("moderator_tokens", ("token_hash", "created_at"), frozenset()),
-    ("recaps", ("id", "session_id", "body_md", "kind", "author", "created_at", "autosave", "run_started_at"),
-     frozenset({"autosave"})),
-    ("writer_tokens", ("session_id", "token_hash", "created_at"), frozenset()),
-    ("recap_publications", ("id", "session_id", "recap_id", "author", "published_at"), frozenset()),
-    ("session_insights", ("session_id", "head", "version", "figures", "people", "computed_at"), frozenset()),
+COPIED = (
+    "sessions", "events", "participants", "handle_keys", "messages", "reactions", "moderator_tokens", "recaps",
+    "writer_tokens", "recap_publications", "session_insights",
 )
+"""The tables copied, parents before children. Their columns are the target's own, read from information_schema."""
+
+POSTGRES_ONLY = frozenset({"schema_version", "session_heads", "presence"})
+"""Tables the file has no counterpart of: the migrations' version, each log's counter row (set from the copied
+log), and who is online now."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: tuple[str, ...]
+    flags: frozenset[str]
+    """The columns SQLite keeps as 0/1 and PostgreSQL types as boolean."""
 
 
 class CopyRefused(Exception):
@@ -57,23 +60,53 @@ async def copy_sqlite_to_postgres(source: Path, url: str) -> CopyReport:
             (existing,) = await cursor.fetchone() or (0,)
             if existing:
                 raise CopyRefused(f"the PostgreSQL database already holds {existing} sessions: copy into an empty one")
+            tables = await _tables(reader, target)
             async with target.transaction():
-                for table, columns, flags in TABLES:
-                    await _copy_table(reader, target, table, columns, flags)
+                for table in tables:
+                    await _copy_table(reader, target, table)
                 await _set_heads_and_counters(target)
-            return await _verify(reader, target)
+            return await _verify(reader, target, tables)
     finally:
         reader.close()
 
 
-async def _copy_table(
-    reader: sqlite3.Connection, target: Connection, table: str, columns: tuple[str, ...], flags: frozenset[str]
-) -> None:
-    names = ", ".join(columns)
-    flagged = [i for i, name in enumerate(columns) if name in flags]
+async def _tables(reader: sqlite3.Connection, target: Connection) -> list[_Table]:
+    """Each copied table with the target's columns; CopyRefused when either side has a table or column the other
+    lacks, so a table or column a later migration adds is never left behind unnoticed."""
+    cursor = await target.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c"
+        " JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+        " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+        " ORDER BY c.table_name, c.ordinal_position"
+    )
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in await cursor.fetchall():
+        columns.setdefault(str(table), []).append((str(column), str(data_type)))
+    if unknown := sorted(set(columns) - set(COPIED) - POSTGRES_ONLY):
+        raise CopyRefused(
+            f"the PostgreSQL database has tables this copy does not know ({', '.join(unknown)}): it would leave"
+            " them empty; copy with the hashtalk that made them"
+        )
+    tables = []
+    for name in COPIED:
+        typed = columns.get(name, [])
+        names = tuple(column for column, _ in typed)
+        file_columns = {row[1] for row in reader.execute(f"PRAGMA table_info({name})")}
+        if missing := [column for column in names if column not in file_columns]:
+            raise CopyRefused(f"{name}: the file has no column {', '.join(missing)}, which PostgreSQL has")
+        if extra := sorted(file_columns - set(names)):
+            raise CopyRefused(f"{name}: the file's column {', '.join(extra)} has nowhere to go in PostgreSQL")
+        flags = frozenset(column for column, data_type in typed if data_type == "boolean")
+        tables.append(_Table(name, names, flags))
+    return tables
+
+
+async def _copy_table(reader: sqlite3.Connection, target: Connection, table: _Table) -> None:
+    names = ", ".join(table.columns)
+    flagged = [i for i, name in enumerate(table.columns) if name in table.flags]
     cursor = target.cursor()
-    async with cursor.copy(f"COPY {table} ({names}) FROM STDIN".encode()) as copy:
-        for row in reader.execute(f"SELECT {names} FROM {table}"):
+    async with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN".encode()) as copy:
+        for row in reader.execute(f"SELECT {names} FROM {table.name}"):
             values: list[Any] = list(row)
             for i in flagged:
                 values[i] = bool(values[i])
@@ -93,9 +126,9 @@ async def _set_heads_and_counters(target: Connection) -> None:
         )
 
 
-async def _verify(reader: sqlite3.Connection, target: Connection) -> CopyReport:
+async def _verify(reader: sqlite3.Connection, target: Connection, tables: list[_Table]) -> CopyReport:
     report = CopyReport()
-    for table, _, _ in TABLES:
+    for table in (table.name for table in tables):
         (expected,) = reader.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
         cursor = await target.execute(f"SELECT COUNT(*) FROM {table}".encode())
         (found,) = await cursor.fetchone() or (0,)

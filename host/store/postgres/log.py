@@ -13,6 +13,7 @@ listeners only once it commits.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,17 +21,14 @@ from typing import Any
 import psycopg
 
 from host.store.postgres.connections import Connection, PostgresConnections
-from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
+from host.store.projection import projection
+from host.store.rows import Counts, MessageRow, NewEvent, SeqTaken, StoredEvent
 
 LOG_CHANNEL = "hashtalk_log"
 """Where a commit to a log is announced, as `SESSION_ID:HEAD`: a wake-up, never the events themselves."""
 
 DECODE_IN_THREAD = 500
 """A read of more events than this decodes them off the event loop (a whole transcript is 160,000)."""
-
-
-class SeqTaken(psycopg.IntegrityError):
-    """An append whose first `seq` does not follow the session's head: another append got there first."""
 
 
 class LogTables(PostgresConnections):
@@ -127,7 +125,8 @@ async def insert_events(db: Connection, session_id: int, events: Sequence[NewEve
                 [(session_id, e.seq, e.kind, e.at, json.dumps(e.data, ensure_ascii=False)) for e in events],
             )
             for event in events:
-                await _project(batch, session_id, event)
+                for sql, params in projection(session_id, event):
+                    await batch.execute(_placeholders(sql), params)
             # Identical payloads in one transaction fold into one; each append's head differs, so none is lost.
             await batch.execute("SELECT pg_notify(%s, %s)", (LOG_CHANNEL, f"{session_id}:{new_head}"))
     except psycopg.errors.UniqueViolation as error:
@@ -138,51 +137,7 @@ async def insert_events(db: Connection, session_id: int, events: Sequence[NewEve
         raise SeqTaken(f"session {session_id}: events from {first} do not follow its head")
 
 
-async def _project(cursor: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
-    """The projection rows an event changes: its message, its reaction, or the message it targets."""
-    if event.message_key is not None:
-        await _insert_message(cursor, session_id, event)
-    if event.reaction_by is not None:
-        await _toggle_reaction(cursor, session_id, event)
-    if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
-        column, value = update
-        if column == "question":
-            value = event.data["question"]
-        await cursor.execute(
-            f"UPDATE messages SET {column} = %s WHERE session_id = %s AND seq = %s".encode(),
-            (value, session_id, event.data["target"]),
-        )
-
-
-# How an event changes the message it targets: (column, value); a refile takes the event's question.
-_MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
-    "approve": ("status", "visible"),
-    "reject": ("status", "rejected"),
-    "hide": ("hidden", True),
-    "unhide": ("hidden", False),
-    "refile": ("question", "question"),
-}
-
-
-async def _insert_message(db: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
-    assert event.message_key is not None
-    message = event.data["message"]
-    author_key, cid = event.message_key
-    await db.execute(
-        "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid, status)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            session_id, event.seq, message["author"], author_key, message["role"], message["question"],
-            message["body"], message["reply_to"], event.at, cid, "held" if event.kind == "held" else "visible",
-        ),
-    )
-
-
-async def _toggle_reaction(db: psycopg.AsyncCursor[Any], session_id: int, event: NewEvent) -> None:
-    key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
-    if event.data["on"]:
-        await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (%s, %s, %s, %s)", key)
-    else:
-        await db.execute(
-            "DELETE FROM reactions WHERE session_id = %s AND target = %s AND emoji = %s AND by_key = %s", key
-        )
+@functools.cache
+def _placeholders(sql: str) -> bytes:
+    """A projection statement in psycopg's placeholder style: rewritten once per statement text, not per event."""
+    return sql.replace("?", "%s").encode()

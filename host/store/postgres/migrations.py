@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import psycopg
 
+from host.store.rows import NewerSchema
+
 MIGRATION_LOCK = 0x68617368  # "hash": any fixed number, the same in every process
 """The advisory lock taken while the schema is checked and brought up to date."""
 
@@ -131,8 +133,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> int:
-    """Run the migrations this database has not had yet, in one transaction; returns how many ran."""
+async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> None:
+    """Run the migrations this database has not had yet, in one transaction."""
     async with connection.transaction():
         await connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         await connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
@@ -143,22 +145,11 @@ async def migrate(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> in
             version = 0
         else:
             version = int(str(row[0]))
-        if version > len(MIGRATIONS):
-            raise NewerSchema(version, len(MIGRATIONS))
+        NewerSchema.check(version, len(MIGRATIONS))
         for script in MIGRATIONS[version:]:
             for statement in _statements(script):
                 await connection.execute(statement.encode())
         await connection.execute("UPDATE schema_version SET version = %s", (len(MIGRATIONS),))
-        return len(MIGRATIONS) - version
-
-
-class NewerSchema(Exception):
-    """The database was migrated by a newer hashtalk than this one."""
-
-    def __init__(self, found: int, known: int) -> None:
-        super().__init__(
-            f"the database has schema version {found}, and this hashtalk knows {known}: upgrade hashtalk first"
-        )
 
 
 def _statements(script: str) -> list[str]:

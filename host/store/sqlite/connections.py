@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
 import aiosqlite
 
-from host.store.rows import StoredEvent
+from host.store.rows import DatabaseUnavailable, StoredEvent
 from host.store.sqlite.migrations import migrate
 
 
@@ -32,10 +34,6 @@ class SqliteConnections:
         # One writer connection is shared by every room: a transaction must not
         # interleave with another coroutine's statements.
         self._write_lock = asyncio.Lock()
-
-    @property
-    def location(self) -> str:
-        return str(self.path)
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,22 +116,30 @@ class Transaction:
     async def __aenter__(self) -> aiosqlite.Connection:
         await self._lock.acquire()
         try:
-            await self._connection.execute("BEGIN IMMEDIATE")
+            with translated():
+                await self._connection.execute("BEGIN IMMEDIATE")
         except BaseException:
             self._lock.release()
             raise
         return self._connection
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: object
+    ) -> None:
         try:
-            if exc_type is None:
-                try:
-                    await self._connection.execute("COMMIT")
-                except BaseException:
+            with translated():
+                if exc_type is None:
+                    try:
+                        await self._connection.execute("COMMIT")
+                    except BaseException:
+                        await self._connection.execute("ROLLBACK")
+                        raise
+                else:
                     await self._connection.execute("ROLLBACK")
-                    raise
-            else:
-                await self._connection.execute("ROLLBACK")
+                    # A statement of the block that found the file locked or unwritable is rolled back, then
+                    # refused as the database not answering, like a commit that found it so.
+                    if isinstance(exc, sqlite3.OperationalError) and _unavailable(exc):
+                        raise _refusal(exc) from exc
         finally:
             self._lock.release()
 
@@ -146,5 +152,39 @@ async def first_row(db: aiosqlite.Connection, sql: str, params: Any = ()) -> Any
     coroutine's query on the shared reader in that window reads its older
     snapshot (a replay then missed events up to the room's head).
     """
-    rows = list(await db.execute_fetchall(sql, params))
+    rows = await all_rows(db, sql, params)
     return rows[0] if rows else None
+
+
+async def all_rows(db: aiosqlite.Connection, sql: str, params: Any = ()) -> list[Any]:
+    """Every row of a query, read on the connection's thread; a file that cannot be read is DatabaseUnavailable."""
+    with translated():
+        return list(await db.execute_fetchall(sql, params))
+
+
+# SQLite's primary result codes for a file that is there but cannot be used just now (locked past the busy
+# timeout, a disk error or a full disk), as opposed to a mistake in a statement or a damaged file.
+_UNAVAILABLE_CODES = frozenset({
+    sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN,
+})
+
+
+def _unavailable(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    # An extended code (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT, …) keeps its primary code in the low byte.
+    return code is not None and (code & 0xFF) in _UNAVAILABLE_CODES
+
+
+def _refusal(error: sqlite3.OperationalError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(f"the SQLite file did not answer: {error}")
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """sqlite3's errors for a file that cannot be used just now, raised as DatabaseUnavailable (the others as they are)."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if _unavailable(error):
+            raise _refusal(error) from error
+        raise

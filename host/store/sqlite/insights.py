@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from host.store.rows import KeptInsights
-from host.store.sqlite.connections import SqliteConnections
+from host.store.sqlite.connections import SqliteConnections, all_rows
 
 
 class InsightTables(SqliteConnections):
@@ -27,7 +27,8 @@ class InsightTables(SqliteConnections):
         if not session_ids:
             return {}
         # One statement however many sessions: their ids as one JSON array, read by SQLite's json_each.
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             "SELECT session_id, head, version, figures, people, computed_at FROM session_insights"
             " WHERE session_id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(session_ids)),),

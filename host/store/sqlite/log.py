@@ -8,13 +8,15 @@ after a crash.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import aiosqlite
 
-from host.store.rows import Counts, MessageRow, NewEvent, StoredEvent
-from host.store.sqlite.connections import SqliteConnections, first_row
+from host.store.projection import projection
+from host.store.rows import Counts, MessageRow, NewEvent, SeqTaken, StoredEvent
+from host.store.sqlite.connections import SqliteConnections, all_rows, first_row
 
 
 class LogTables(SqliteConnections):
@@ -44,8 +46,7 @@ class LogTables(SqliteConnections):
             sql += " LIMIT ?"
             params.append(limit)
         # The log reader's rows are already StoredEvents, decoded in its thread.
-        events: Iterable[Any] = await self._read_log.execute_fetchall(sql, params)
-        return list(events)
+        return await all_rows(self._read_log, sql, params)
 
     async def append(self, session_id: int, events: Sequence[NewEvent]) -> None:
         async with self._transaction() as db:
@@ -92,53 +93,19 @@ class LogTables(SqliteConnections):
 
 
 async def insert_events(db: aiosqlite.Connection, session_id: int, events: Sequence[NewEvent]) -> None:
-    """Events with their projection rows: the one way anything enters a log, live or imported."""
+    """Events with their projection rows: the one way anything enters a log, live or imported.
+
+    A `seq` that is in the log already is refused as SeqTaken, the engine-neutral refusal the room retries on.
+    """
     for event in events:
-        await db.execute(
-            "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
-            (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
-        )
-        if event.message_key is not None:
-            await _insert_message(db, session_id, event)
-        if event.reaction_by is not None:
-            await _toggle_reaction(db, session_id, event)
-        if (update := _MESSAGE_UPDATES.get(event.kind)) is not None:
-            column, value = update
-            if column == "question":
-                value = event.data["question"]
+        try:
             await db.execute(
-                f"UPDATE messages SET {column} = ? WHERE session_id = ? AND seq = ?",
-                (value, session_id, event.data["target"]),
+                "INSERT INTO events (session_id, seq, kind, at, data) VALUES (?, ?, ?, ?, ?)",
+                (session_id, event.seq, event.kind, event.at, json.dumps(event.data, ensure_ascii=False)),
             )
-
-
-# How an event changes the message it targets: (column, value); a refile takes the event's question.
-_MESSAGE_UPDATES: dict[str, tuple[str, Any]] = {
-    "approve": ("status", "visible"),
-    "reject": ("status", "rejected"),
-    "hide": ("hidden", 1),
-    "unhide": ("hidden", 0),
-    "refile": ("question", "question"),
-}
-
-
-async def _insert_message(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
-    assert event.message_key is not None
-    message = event.data["message"]
-    author_key, cid = event.message_key
-    await db.execute(
-        "INSERT INTO messages (session_id, seq, author, author_key, role, question, body, reply_to, at, cid, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            session_id, event.seq, message["author"], author_key, message["role"], message["question"],
-            message["body"], message["reply_to"], event.at, cid, "held" if event.kind == "held" else "visible",
-        ),
-    )
-
-
-async def _toggle_reaction(db: aiosqlite.Connection, session_id: int, event: NewEvent) -> None:
-    key = (session_id, event.data["target"], event.data["emoji"], event.reaction_by)
-    if event.data["on"]:
-        await db.execute("INSERT INTO reactions (session_id, target, emoji, by_key) VALUES (?, ?, ?, ?)", key)
-    else:
-        await db.execute("DELETE FROM reactions WHERE session_id = ? AND target = ? AND emoji = ? AND by_key = ?", key)
+        except sqlite3.IntegrityError as error:
+            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+                raise SeqTaken(f"session {session_id}: seq {event.seq} is taken") from None
+            raise
+        for sql, params in projection(session_id, event):
+            await db.execute(sql, params)

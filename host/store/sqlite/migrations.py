@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import aiosqlite
 
+from host.store.rows import NewerSchema
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: the log, sessions and their projections
     """
@@ -128,6 +130,7 @@ MIGRATIONS: tuple[str, ...] = (
 async def migrate(db: aiosqlite.Connection) -> None:
     """Run the migrations this file has not had yet (inside the caller's write transaction)."""
     (version,) = list(await db.execute_fetchall("PRAGMA user_version"))[0]
+    NewerSchema.check(version, len(MIGRATIONS))
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         for statement in _statements(script):
             await db.execute(statement)

@@ -13,7 +13,7 @@ import sqlite3
 import aiosqlite
 
 from host.store.rows import HandleTaken, Participant
-from host.store.sqlite.connections import SqliteConnections, first_row
+from host.store.sqlite.connections import SqliteConnections, all_rows, first_row
 
 
 class PeopleTables(SqliteConnections):
@@ -57,7 +57,8 @@ class PeopleTables(SqliteConnections):
         return Participant(*row) if row else None
 
     async def participants(self, session_id: int) -> list[Participant]:
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             "SELECT handle, handle_key, quote, joined_at FROM participants WHERE session_id = ? ORDER BY joined_at",
             (session_id,),
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from host.store.rows import PublishedRecap, RecapVersion, StaleBase
-from host.store.sqlite.connections import SqliteConnections, first_row
+from host.store.sqlite.connections import SqliteConnections, all_rows, first_row
 
 RECAP_KINDS = ("generated", "edited")
 
@@ -39,7 +39,8 @@ class RecapTables(SqliteConnections):
         return row is not None
 
     async def recaps(self, session_id: int) -> list[RecapVersion]:
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             f"SELECT {_RECAP_COLUMNS} FROM recaps WHERE session_id = ? ORDER BY id", (session_id,)
         )
         return [_recap_version(row) for row in rows]
@@ -111,7 +112,8 @@ class RecapTables(SqliteConnections):
 
     async def _published(self, session_id: int | None, limit: int) -> list[PublishedRecap]:
         columns = ", ".join(f"r.{name.strip()}" for name in _RECAP_COLUMNS.split(","))
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             f"SELECT {columns}, p.published_at, p.author,"
             " (SELECT MIN(published_at) FROM recap_publications f WHERE f.session_id = p.session_id)"
             " FROM recap_publications p JOIN recaps r ON r.id = p.recap_id"
@@ -123,7 +125,8 @@ class RecapTables(SqliteConnections):
         return [PublishedRecap(row[1], _recap_version(row[:7]), row[7], row[8], row[9]) for row in rows]
 
     async def published_recap_ids(self, session_id: int) -> set[int]:
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             "SELECT DISTINCT recap_id FROM recap_publications WHERE session_id = ?", (session_id,)
         )
         return {int(row[0]) for row in rows}

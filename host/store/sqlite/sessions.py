@@ -10,7 +10,7 @@ import aiosqlite
 
 from host.core.session import SessionSpec
 from host.store.rows import ImportedParticipant, NewEvent, SessionExists, StoredSession
-from host.store.sqlite.connections import SqliteConnections, first_row
+from host.store.sqlite.connections import SqliteConnections, all_rows, first_row
 from host.store.sqlite.log import insert_events
 from host.store.sqlite.people import insert_participant
 
@@ -35,15 +35,15 @@ class SessionTables(SqliteConnections):
             return cursor.rowcount > 0
 
     async def sessions(self) -> list[StoredSession]:
-        rows = await self._read.execute_fetchall("SELECT id, spec FROM sessions ORDER BY id")
+        rows = await all_rows(self._read, "SELECT id, spec FROM sessions ORDER BY id")
         return [StoredSession(row[0], SessionSpec.from_json(json.loads(row[1]))) for row in rows]
 
     async def slugs(self) -> list[str]:
-        rows = await self._read.execute_fetchall("SELECT slug FROM sessions ORDER BY id")
+        rows = await all_rows(self._read, "SELECT slug FROM sessions ORDER BY id")
         return [row[0] for row in rows]
 
     async def session_ids(self) -> dict[str, int]:
-        rows = await self._read.execute_fetchall("SELECT slug, id FROM sessions ORDER BY id")
+        rows = await all_rows(self._read, "SELECT slug, id FROM sessions ORDER BY id")
         return {row[0]: row[1] for row in rows}
 
     async def session(self, slug: str) -> StoredSession | None:
@@ -83,7 +83,8 @@ class SessionTables(SqliteConnections):
             raise SessionExists(spec.slug) from None
 
     async def handles_seen_before(self, session_id: int) -> frozenset[str]:
-        rows = await self._read.execute_fetchall(
+        rows = await all_rows(
+            self._read,
             "SELECT DISTINCT p.handle FROM participants p"
             " JOIN sessions earlier ON earlier.id = p.session_id"
             " JOIN sessions this ON this.id = ?"

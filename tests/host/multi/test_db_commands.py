@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import psycopg
 from click.testing import CliRunner, Result
 
 from host.app.cli import main
@@ -82,6 +83,21 @@ async def test_a_copy_into_a_database_with_sessions_is_refused(tmp_path: Path, p
     assert (await run("db", "copy", str(source), url)).exit_code == 0
     again = await run("db", "copy", str(source), url)
     assert again.exit_code == 1 and "already holds 2 sessions: copy into an empty one" in again.output
+
+
+async def test_a_copy_into_a_database_with_a_table_it_does_not_know_is_refused(
+    tmp_path: Path, postgres_cluster: Cluster
+) -> None:
+    """A table a later migration added (so the copy would leave it empty) refuses the copy with a sentence naming it."""
+    source = tmp_path / "hashtalk.db"
+    await a_lived_in_file(source)
+    url = postgres_cluster.new_database()
+    async with PostgresStorage(url), await psycopg.AsyncConnection.connect(url, autocommit=True) as db:
+        await db.execute("CREATE TABLE polls (session_id BIGINT NOT NULL, question TEXT NOT NULL)")
+    refused = await run("db", "copy", str(source), url)
+    assert refused.exit_code == 1 and "has tables this copy does not know (polls)" in refused.output
+    async with PostgresStorage(url) as storage:
+        assert await storage.sessions() == []
 
 
 async def test_migrate_and_the_data_commands_work_on_a_postgres_address(postgres_cluster: Cluster, tmp_path: Path) -> None:

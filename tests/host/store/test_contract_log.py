@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from host.core.handles import handle_key
-from host.store.interface import NewEvent, Storage
+from host.store.interface import NewEvent, SeqTaken, Storage
 from tests.conftest import T0, make_spec
 from tests.host.store.conftest import keys_of, message, reaction
 
@@ -158,3 +158,12 @@ async def test_a_commit_is_visible_to_the_next_read_while_lookups_run_concurrent
         lookups_running = False
         await busy
     assert unseen == []
+
+
+async def test_a_taken_seq_is_refused_as_seq_taken(storage: Storage) -> None:
+    """Every engine refuses an append whose `seq` is in the log already with the same SeqTaken, never its driver's error."""
+    session_id = await _session(storage)
+    await storage.append(session_id, [_announcement(1)])
+    with pytest.raises(SeqTaken):
+        await storage.append(session_id, [_announcement(1)])
+    assert [e.seq for e in await storage.events(session_id)] == [1]

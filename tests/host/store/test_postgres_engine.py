@@ -9,8 +9,8 @@ import psycopg
 import pytest
 
 from host.store.engines import parse_database, storage_at
-from host.store.interface import HandleTaken, NewEvent
-from host.store.postgres import LOG_CHANNEL, DatabaseUnreachable, PostgresStorage, SeqTaken
+from host.store.interface import HandleTaken, NewEvent, SeqTaken
+from host.store.postgres import LOG_CHANNEL, DatabaseUnreachable, PostgresStorage
 from host.store.postgres.migrations import MIGRATIONS
 from tests.conftest import T0, make_spec
 from tests.host.store.conftest import keys_of
