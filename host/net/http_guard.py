@@ -38,18 +38,43 @@ ACCEPT_LOG_INTERVAL = 60.0
 """Seconds between two log lines about failing accepts; the ones between are counted, not logged."""
 
 
+class Trusted:
+    """The trusted proxies (addresses, networks, or "*"), parsed once: every accepted connection is checked."""
+
+    def __init__(self, entries: tuple[str, ...] = ()) -> None:
+        self._any = "*" in entries
+        self._names = frozenset(entries)
+        self._networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in entries:
+            try:
+                self._networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                continue  # a name, matched as it is written
+
+    def __contains__(self, address: str) -> bool:
+        if self._any or address in self._names:
+            return True
+        if not self._networks:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self._networks)
+
+
 @dataclass
 class HandshakeCount:
     """Connections not upgraded (yet), per client address, and the addresses already logged as flooding."""
 
     limit: int
-    exempt: tuple[str, ...] = ()
+    exempt: Trusted = field(default_factory=Trusted)
     per_address: Counter[str] = field(default_factory=Counter)
     flooding: set[str] = field(default_factory=set)
 
     def take(self, address: str) -> bool:
         """Count a new connection in, or say there is no room for it (logged once per flood)."""
-        if self.limit and self.per_address[address] >= self.limit and not _listed(address, self.exempt):
+        if self.limit and self.per_address[address] >= self.limit and address not in self.exempt:
             if address not in self.flooding:
                 self.flooding.add(address)
                 log.warning("%s has %d connections open before any upgrade; closing its new ones", address, self.limit)
@@ -68,7 +93,7 @@ def guarded_http(settings: Settings) -> type[H11Protocol]:
     """uvicorn's HTTP/1.1 protocol with a header deadline and a per-address cap, counted per server."""
     # Behind a proxy or under a load test from one machine (HASHTALK_MAX_PER_ADDRESS=0), one address is many people.
     limit = settings.max_http_per_address if settings.max_per_address else 0
-    exempt = tuple(part.strip() for part in settings.trusted_proxies.split(",") if part.strip())
+    exempt = Trusted(tuple(part.strip() for part in settings.trusted_proxies.split(",") if part.strip()))
     count = HandshakeCount(limit, exempt)
 
     class GuardedHTTP(_GuardedHTTP):
@@ -93,7 +118,7 @@ class _GuardedHTTP(H11Protocol):
         peer = transport.get_extra_info("peername")
         peer_address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
         # A trusted proxy is known by its own address; anyone else is counted as the limits count addresses.
-        address = peer_address if _listed(peer_address, self.handshakes.exempt) else limited_address(peer_address)
+        address = peer_address if peer_address in self.handshakes.exempt else limited_address(peer_address)
         if not self.handshakes.take(address):
             transport.abort()
             return
@@ -149,19 +174,6 @@ class _GuardedHTTP(H11Protocol):
         if self._counted and self._address is not None:
             self.handshakes.give_back(self._address)
             self._counted = False
-
-
-def _listed(address: str, entries: tuple[str, ...]) -> bool:
-    """Whether the address is one of the entries (addresses, networks, or "*")."""
-    for entry in entries:
-        if entry == "*" or entry == address:
-            return True
-        try:
-            if ipaddress.ip_address(address) in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
 
 
 def log_accept_failures_quietly(loop: asyncio.AbstractEventLoop) -> None:
